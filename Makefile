@@ -1,0 +1,72 @@
+# scopebot developer commands. Every target installs what it needs first.
+# Fresh machine: `make run` starts the bot, `make test` runs the whole suite.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SCOPEBOT := $(VENV)/bin/scopebot
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install spacy data train run shell test test-fast validate eval crossval lint bench lock clean
+
+help:
+	@echo "make run       train if needed, start action server + Rasa (REST on :5005)"
+	@echo "make test      install everything, then run the whole test suite"
+	@echo "make shell     talk to the bot in the terminal"
+	@echo "make train     train the model if the sources changed"
+	@echo "make validate  rasa data validate + lexicon/data consistency checks"
+	@echo "make eval      held-out NLU test + assessment evaluation -> docs/evaluation/"
+	@echo "make crossval  5-fold NLU cross-validation -> results/crossval/"
+	@echo "make bench     classify throughput benchmark -> docs/performance.md"
+	@echo "make lint      ruff"
+
+install:
+	@bash scripts/bootstrap.sh
+
+spacy: install
+	@$(SCOPEBOT) build-spacy
+
+data: install
+	@$(SCOPEBOT) sync-data
+
+train: spacy data
+	@$(SCOPEBOT) train
+
+run: install
+	@$(SCOPEBOT) run
+
+shell: install
+	@$(SCOPEBOT) shell
+
+validate: spacy
+	@$(SCOPEBOT) sync-data --check
+	@$(VENV)/bin/rasa data validate --fail-on-warnings
+	@$(PY) -m pytest -q tests/unit/test_data_consistency.py
+
+test: install spacy
+	@$(PY) -m pytest
+
+test-fast: install
+	@$(PY) -m pytest -m "not slow"
+
+eval: train
+	@$(SCOPEBOT) eval
+
+crossval: spacy
+	@$(VENV)/bin/rasa test nlu --nlu data/nlu --cross-validation --folds 5 --out results/crossval
+
+lint: install
+	@$(VENV)/bin/ruff check bot actions tests bench
+
+bench: train
+	@$(PY) bench/classify_throughput.py --write docs/performance.md
+
+lock:
+	@$(PY) -m pip freeze --exclude-editable | grep -v '^scopebot' > requirements/constraints.txt.new
+	@{ head -3 requirements/constraints.txt; cat requirements/constraints.txt.new; } > requirements/constraints.txt.tmp
+	@mv requirements/constraints.txt.tmp requirements/constraints.txt; rm requirements/constraints.txt.new
+
+clean:
+	rm -rf models results build .pytest_cache

@@ -1,0 +1,87 @@
+"""The custom actions named in domain.yml. Each reads the tracker, calls ``bot``, replies."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import send_assessment, send_brief
+from bot.conversation import State, current, take_turn
+from bot.definitions import define
+from bot.mentions import RESOLVER_NAME
+
+
+def _state(tracker: Tracker) -> State:
+    return State.from_slots(tracker.get_slot("scope_signals"), tracker.get_slot("pending_question"),
+                            tracker.get_slot("answered_questions"))
+
+
+def _resolved(tracker: Tracker) -> List[Dict[Text, Any]]:
+    return [e for e in tracker.latest_message.get("entities", []) if e.get("extractor") == RESOLVER_NAME]
+
+
+def _slot_events(state: State) -> List[Dict[Text, Any]]:
+    return [SlotSet(name, value) for name, value in state.slots().items()]
+
+
+class ActionAssess(Action):
+    """Fold the message into the scope and reply with the updated assessment."""
+
+    def name(self) -> Text:
+        return "action_assess"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message
+        option = next((e.get("value") for e in message.get("entities", []) if e.get("entity") == "option"), None)
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        turn = take_turn(_state(tracker), intent, _resolved(tracker), text, option=option)
+        if not turn.changed and not turn.note:
+            dispatcher.utter_message(
+                text="I didn't pick up anything new there. " + (
+                    turn.assessment.questions[0].text if turn.assessment.questions
+                    else "Say \"brief\" for the full write-up."))
+            return _slot_events(turn.state)
+        send_assessment(dispatcher, turn.assessment, text, note=turn.note)
+        return _slot_events(turn.state)
+
+
+class ActionScopeBrief(Action):
+    def name(self) -> Text:
+        return "action_scope_brief"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        send_brief(dispatcher, current(_state(tracker)))
+        return []
+
+
+class ActionDefineModel(Action):
+    def name(self) -> Text:
+        return "action_define_model"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        found = _resolved(tracker)
+        models = [e["value"] for e in found if e["entity"] == "model"]
+        integration = any(e["entity"] == "integration" for e in found)
+        dispatcher.utter_message(text=define(models, integration_asked=integration))
+        return []
+
+
+class ActionFallbackOrAssess(Action):
+    """Low NLU confidence: if the message still carried signals, use them; else steer back."""
+
+    def name(self) -> Text:
+        return "action_fallback_or_assess"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if _resolved(tracker):
+            return ActionAssess().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_default")
+        return []

@@ -1,0 +1,128 @@
+"""Benchmark `scopebot classify`: descriptions per second after the model has loaded.
+
+Measured side by side in one run:
+  * scopebot: text -> Rasa NLU -> SignalResolver -> rulebook -> JSON record;
+  * peer: the same Rasa model's bare ``parse_message`` (what any Rasa NLU client pays),
+    so the cost of the project's own layer (chunking, resolving, assessing) is visible.
+Inputs are the labelled descriptions of tests/assessment/cases.yml, cycled.
+
+    .venv/bin/python bench/classify_throughput.py [--n 400] [--write docs/performance.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+MARK_BEGIN = "<!-- classify-bench:begin -->"
+MARK_END = "<!-- classify-bench:end -->"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+
+
+def timed(fn, items) -> list[float]:
+    out = []
+    for text in items:
+        t0 = time.perf_counter()
+        fn(text)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def summary(lat: list[float]) -> dict:
+    lat_ms = sorted(x * 1000 for x in lat)
+    return {"per_second": len(lat) / sum(lat), "p50_ms": statistics.median(lat_ms),
+            "p95_ms": lat_ms[int(0.95 * (len(lat_ms) - 1))], "n": len(lat)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=400)
+    ap.add_argument("--model", help="model archive (default: the current one, trained if needed)")
+    ap.add_argument("--write", help="update this Markdown file between the bench markers")
+    args = ap.parse_args()
+
+    from bot.assessment import assess
+    from bot.cli import ensure_model
+    from bot.evaluation import load_cases
+    from bot.nlu.parser import ScopeParser
+
+    model = Path(args.model) if args.model else ensure_model(quiet=True)
+    t0 = time.perf_counter()
+    parser = ScopeParser(model)
+    load_s = time.perf_counter() - t0
+    texts = [c["text"] for c in load_cases()]
+    items = [texts[i % len(texts)] for i in range(args.n)]
+    for text in texts[:10]:  # warm-up: the first calls trace TensorFlow graphs
+        parser.parse(text)
+
+    def ours(text: str) -> None:
+        json.dumps(assess(parser.parse(text).signals).to_record(text))
+
+    peer = summary(timed(parser.parse_raw, items))
+    mine = summary(timed(ours, items))
+    result = {"machine": machine(), "model": model.name, "model_load_s": load_s,
+              "scopebot": mine, "peer_bare_rasa_parse": peer}
+    print(json.dumps(result, indent=2))
+    if args.write:
+        write(Path(args.write), result)
+    return 0
+
+
+def write(path: Path, r: dict) -> None:
+    m, p = r["scopebot"], r["peer_bare_rasa_parse"]
+    block = "\n".join([
+        MARK_BEGIN,
+        "### `scopebot classify` throughput",
+        "",
+        f"Machine: {r['machine']}. Model `{r['model']}`, loaded in {r['model_load_s']:.1f} s. "
+        f"Command: `.venv/bin/python bench/classify_throughput.py --n {m['n']} --write docs/performance.md` "
+        "(`make bench`). Inputs: the 80 labelled descriptions, cycled.",
+        "",
+        "| pipeline (same run, same model) | descriptions/s | p50 ms | p95 ms |",
+        "|---|---|---|---|",
+        f"| scopebot: parse + resolve + rulebook + JSON | {m['per_second']:.1f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |",
+        f"| peer: bare Rasa `parse_message` | {p['per_second']:.1f} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} |",
+        "",
+        f"Target: ≥ 50 descriptions/s after load. Overhead of the project's own layer: "
+        f"{(m['p50_ms'] - p['p50_ms']):.1f} ms per description at p50.",
+        MARK_END,
+    ])
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"
+    if MARK_BEGIN in text:
+        head, rest = text.split(MARK_BEGIN, 1)
+        text = head + block + rest.split(MARK_END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

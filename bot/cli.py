@@ -1,0 +1,183 @@
+"""The `scopebot` command: classify, train, eval, sync-data, build-spacy, run, shell."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from bot.paths import MODELS_DIR, PROJECT_ROOT, current_model_path, newest_model
+
+EXIT_USAGE = 2
+NO_MODEL = (
+    "No trained model found in {where}. Train one first:\n"
+    "  make train        (or: scopebot train)\n"
+    "then run the command again, or pass --model PATH."
+)
+
+
+def rasa_env() -> dict[str, str]:
+    """Environment for every Rasa process: no telemetry, project importable, quiet TF."""
+    env = dict(os.environ)
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def rasa_bin() -> str:
+    return str(Path(sys.executable).with_name("rasa"))
+
+
+# ----- classify ------------------------------------------------------------------------
+def cmd_classify(args: argparse.Namespace) -> int:
+    from bot.classify import InputError, Item, read_items, write_records, classify_items
+
+    if args.description is None and args.file is None:
+        print("scopebot classify: give a description or --file F (- for stdin)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.description is not None and args.file is not None:
+        print("scopebot classify: give a description or --file, not both", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        items = [Item(1, args.description)] if args.file is None else read_items(args.file)
+    except InputError as exc:
+        print(f"scopebot classify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    model = Path(args.model) if args.model else newest_model(MODELS_DIR)
+    if model is None or not model.exists():
+        where = args.model or f"{MODELS_DIR.relative_to(PROJECT_ROOT)}/"
+        print(NO_MODEL.format(where=where), file=sys.stderr)
+        return EXIT_USAGE
+    from bot.nlu.parser import ScopeParser
+
+    parser = ScopeParser(model)
+    fmt = args.format or ("text" if args.file is None else "jsonl")
+    write_records(classify_items(parser, items), fmt, sys.stdout)
+    return 0
+
+
+# ----- training and data -----------------------------------------------------------------
+def cmd_build_spacy(args: argparse.Namespace) -> int:
+    from bot.nlu.spacy_pipeline import main as build_main
+
+    return build_main(["--force"] if args.force else [])
+
+
+def cmd_sync_data(args: argparse.Namespace) -> int:
+    from bot.datasync import in_sync, write
+
+    if args.check:
+        if in_sync():
+            return 0
+        print("data/nlu/lookups.yml or synonyms.yml is stale: run `scopebot sync-data`",
+              file=sys.stderr)
+        return 1
+    for path in write():
+        print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+def ensure_model(force: bool = False, quiet: bool = False) -> Path:
+    """Train unless a model for exactly the current sources exists; return its path."""
+    from bot.datasync import write
+    from bot.nlu.spacy_pipeline import ensure_built
+
+    ensure_built()
+    write()
+    target = current_model_path()
+    if target.exists() and not force:
+        if not quiet:
+            print(f"Model is up to date: {target.relative_to(PROJECT_ROOT)}")
+        return target
+    print(f"Training {target.name} (about two minutes)...", flush=True)
+    cmd = [rasa_bin(), "train", "--fixed-model-name", target.name[: -len(".tar.gz")],
+           "--out", str(target.parent)]
+    subprocess.run(cmd, cwd=PROJECT_ROOT, env=rasa_env(), check=True)
+    return target
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        path = ensure_model(force=args.force)
+    except subprocess.CalledProcessError as exc:
+        print(f"scopebot train: rasa train failed (exit {exc.returncode})", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import run_eval
+
+    return run_eval(ensure_model(quiet=True), skip_nlu=args.skip_nlu)
+
+
+# ----- running the bot -------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.supervisor import run_bot
+
+    return run_bot(ensure_model(quiet=True), port=args.port, action_port=args.action_port)
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.supervisor import run_shell
+
+    return run_shell(ensure_model(quiet=True), action_port=args.action_port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="scopebot", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("classify", help="assess descriptions with the trained model")
+    c.add_argument("description", nargs="?", help="one description to assess")
+    c.add_argument("--file", "-f", help="file of descriptions (.jsonl objects with \"text\", "
+                   "or one per line); - reads stdin")
+    c.add_argument("--format", choices=("text", "jsonl"),
+                   help="output format (default: text for one description, jsonl for --file)")
+    c.add_argument("--model", help="model archive (default: newest in models/)")
+    c.set_defaults(func=cmd_classify)
+
+    t = sub.add_parser("train", help="train the Rasa model if the sources changed")
+    t.add_argument("--force", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("eval", help="measure NLU and assessment quality, write results/")
+    e.add_argument("--skip-nlu", action="store_true", help="only the assessment-level evaluation")
+    e.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("sync-data", help="regenerate lookup tables and synonyms from the lexicon")
+    s.add_argument("--check", action="store_true", help="only report whether they are stale")
+    s.set_defaults(func=cmd_sync_data)
+
+    b = sub.add_parser("build-spacy", help="build the offline spaCy pipeline")
+    b.add_argument("--force", action="store_true")
+    b.set_defaults(func=cmd_build_spacy)
+
+    r = sub.add_parser("run", help="train if needed, start the action server and Rasa")
+    r.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_PORT", 5005)))
+    r.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
+    r.set_defaults(func=cmd_run)
+
+    sh = sub.add_parser("shell", help="talk to the bot in the terminal (Rasa shell)")
+    sh.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
+    sh.set_defaults(func=cmd_shell)
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `scopebot classify ... | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""One turn of the scoping conversation, as plain Python (the Rasa action is a thin shell).
+
+Rasa replaces list slots on every message, so the state (accumulated signals, the
+question just asked, the questions already settled) is kept here explicitly and folded
+forward message by message. Short replies ("yes", "both", "about 10k a month") are read
+as answers to the question the bot asked last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping, Optional
+
+from bot.assessment import Assessment, assess
+from bot.conditions import Facts
+from bot.lexicon import normalise
+from bot.mentions import parse_number, parse_volume
+from bot.questions import Question, question_by_id
+from bot.signals import Signals
+
+_NUMBER = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class State:
+    signals: Signals = Signals()
+    pending: Optional[str] = None
+    answered: tuple[str, ...] = ()
+
+    @classmethod
+    def from_slots(cls, signals: Optional[Mapping[str, Any]], pending: Optional[str],
+                   answered: Optional[Iterable[str]]) -> "State":
+        return cls(Signals.from_dict(signals), pending or None, tuple(answered or ()))
+
+    def slots(self) -> dict[str, Any]:
+        return {"scope_signals": self.signals.to_dict(), "pending_question": self.pending,
+                "answered_questions": list(self.answered)}
+
+
+@dataclass(frozen=True)
+class Turn:
+    state: State
+    assessment: Assessment
+    changed: bool
+    #: a short line to say before the assessment (e.g. "Which back-office processes?")
+    note: Optional[str] = None
+
+
+def _settles(question: Question, before: Signals, after: Signals) -> bool:
+    """Did the new signals answer what the question was about?"""
+    about = question.about
+    if about == "back_office":
+        return after.back_office != before.back_office
+    if about == "ownership":
+        return Facts(after).ownership != Facts(before).ownership
+    if about in ("channels", "planned_channels", "goals", "automation", "integration",
+                 "direction", "sourcing", "volume"):
+        return getattr(after, about) != getattr(before, about)
+    return False
+
+
+def _option_said(question: Question, text: str) -> Optional[dict[str, Any]]:
+    said = normalise(text)
+    for option in question.options:
+        if said == normalise(option.title) or said in {normalise(p) for p in option.says}:
+            return option.signals
+    return None
+
+
+def _short_answer(question: Question, intent: Optional[str], text: str,
+                  found: Signals) -> tuple[Signals, bool, Optional[str]]:
+    """Read a reply as the answer to ``question``: (extra signals, settled?, note)."""
+    picked = _option_said(question, text)
+    if picked is not None:
+        return Signals.from_dict(picked), True, None
+    if intent == "affirm" and question.on_yes is not None:
+        if question.on_yes == "ask":
+            return Signals(), False, "Which ones? For example payroll, invoicing, claims or data entry."
+        return Signals.from_dict(question.on_yes), True, None
+    if intent == "deny" and question.on_no is not None:
+        return Signals.from_dict(question.on_no), True, None
+    if question.id == "volume" and found.volume is None:
+        m = _NUMBER.search(text)
+        if m and parse_number(m.group()) is not None:
+            vol = parse_volume(text, m.start(), m.end())
+            return Signals.from_dict({"volume": vol}), True, None
+    return Signals(), False, None
+
+
+def option_payload(question: Question, index: int) -> str:
+    """The button payload for an option: an `inform` intent carrying `option=<id>:<n>`."""
+    return '/inform{"option": "%s:%d"}' % (question.id, index)
+
+
+def _chosen_option(choice: str) -> Optional[tuple[Question, dict[str, Any]]]:
+    qid, _, index = choice.partition(":")
+    question = question_by_id(qid)
+    if question is None or not index.isdigit() or int(index) >= len(question.options):
+        return None
+    return question, question.options[int(index)].signals
+
+
+def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[str, Any]],
+              text: str, option: Optional[str] = None) -> Turn:
+    """Fold one user message (or a clicked button ``option``) into the state and assess."""
+    found = Signals.from_entities(entities)
+    answered = list(state.answered)
+    note = None
+    question = question_by_id(state.pending) if state.pending else None
+    chosen = _chosen_option(option) if option else None
+    if chosen is not None:
+        clicked, signals = chosen
+        found = found.merge(Signals.from_dict(signals))
+        answered.append(clicked.id)
+    elif question is not None:
+        extra, settled, note = _short_answer(question, intent, text or "", found)
+        found = found.merge(extra)
+        merged = state.signals.merge(found)
+        if settled or _settles(question, state.signals, merged):
+            answered.append(question.id)
+    merged = state.signals.merge(found)
+    if intent == "correct" and merged == state.signals and not found.excluded_channels:
+        note = note or "I didn't catch what to change. Tell me what to add or drop, e.g. \"drop the phone\"."
+    changed = merged != state.signals or answered != list(state.answered)
+    assessment = assess(merged, answered=answered)
+    pending = assessment.questions[0].id if assessment.questions else None
+    if note and question is not None and question.id not in answered:
+        pending = question.id  # keep the question we are still waiting on
+    new_state = replace(state, signals=merged, pending=pending, answered=tuple(dict.fromkeys(answered)))
+    return Turn(new_state, assessment, changed, note)
+
+
+def current(state: State) -> Assessment:
+    return assess(state.signals, answered=state.answered)

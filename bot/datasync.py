@@ -1,0 +1,77 @@
+"""Generate Rasa lookup tables and synonyms from ``bot/lexicon.yml``.
+
+The lexicon is the single source of surface forms; ``data/nlu/lookups.yml`` and
+``data/nlu/synonyms.yml`` are derived from it (and committed, since Rasa reads them as
+training data). ``scopebot sync-data`` rewrites them; a test fails when they drift.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.lexicon import load_raw, normalise
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
+LOOKUPS_PATH = DATA_DIR / "lookups.yml"
+SYNONYMS_PATH = DATA_DIR / "synonyms.yml"
+
+#: Forms too short or too common to fire on their own inside any sentence; the
+#: canonicaliser still understands them when DIET tags them in context.
+MIN_LOOKUP_LEN = 3
+LOOKUP_STOPLIST = {"line", "text", "all", "bot", "call", "mail", "post", "ring", "app",
+                   "web", "net", "one", "may", "can", "care", "desk", "box", "voice",
+                   "live", "local", "home", "shop", "store", "team", "own", "inside",
+                   "social", "chat"}
+HEADER = "# Generated from bot/lexicon.yml by `scopebot sync-data`: edit the lexicon, not this file.\n"
+
+
+def _quote(form: str) -> str:
+    return '"' + form.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def lookups_yaml() -> str:
+    raw = load_raw()
+    lines = [HEADER, 'version: "3.1"', "nlu:"]
+    for entity in sorted(raw):
+        forms = sorted(
+            {str(f).lower() for forms in raw[entity].values() for f in forms
+             if len(str(f)) >= MIN_LOOKUP_LEN and str(f).lower() not in LOOKUP_STOPLIST},
+            key=lambda f: (-len(f), f),
+        )
+        lines.append(f"- lookup: {entity}")
+        lines.append("  examples: |")
+        lines.extend(f"    - {f}" for f in forms)
+    return "\n".join(lines) + "\n"
+
+
+def synonyms_yaml() -> str:
+    """One synonym block per canonical value; forms claimed by two values are skipped."""
+    raw = load_raw()
+    owner: dict[str, set[str]] = {}
+    for entity, values in raw.items():
+        for value, forms in values.items():
+            for form in forms:
+                owner.setdefault(str(form).lower(), set()).add(value)
+    lines = [HEADER, 'version: "3.1"', "nlu:"]
+    for entity in sorted(raw):
+        for value in sorted(raw[entity]):
+            forms = sorted({str(f).lower() for f in raw[entity][value]
+                            if len(owner[str(f).lower()]) == 1 and normalise(str(f)) != value})
+            if not forms:
+                continue
+            lines.append(f"- synonym: {value}")
+            lines.append("  examples: |")
+            lines.extend(f"    - {f}" for f in forms)
+    return "\n".join(lines) + "\n"
+
+
+def write() -> list[Path]:
+    LOOKUPS_PATH.write_text(lookups_yaml(), encoding="utf-8")
+    SYNONYMS_PATH.write_text(synonyms_yaml(), encoding="utf-8")
+    return [LOOKUPS_PATH, SYNONYMS_PATH]
+
+
+def in_sync() -> bool:
+    return (LOOKUPS_PATH.exists() and SYNONYMS_PATH.exists()
+            and LOOKUPS_PATH.read_text(encoding="utf-8") == lookups_yaml()
+            and SYNONYMS_PATH.read_text(encoding="utf-8") == synonyms_yaml())

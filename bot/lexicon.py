@@ -1,0 +1,135 @@
+"""Surface forms -> canonical values, from ``lexicon.yml`` (one truth for every matcher).
+
+The same table feeds the Rasa lookup tables and synonyms (generated into ``data/nlu/``
+by ``scopebot sync-data``) and the canonicaliser used at run time, so a new slang word is
+added once and is understood everywhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+import yaml
+
+from bot.vocabulary import CANONICAL
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+
+_PUNCT = re.compile(r"[^\w\s/&+'%-]")
+_SPACE = re.compile(r"\s+")
+#: Words that may wrap a mention without changing it ("our [phone line]", "the [chat]").
+_FILLER = {
+    "our", "the", "a", "an", "their", "my", "your", "some", "any", "all", "its", "his",
+    "her", "this", "that", "these", "those", "via", "by", "over", "through", "on", "in",
+    "of", "for", "and", "or", "with", "plus", "also", "too", "etc", "more", "lots",
+}
+#: Below this length a typo-tolerant match is too likely to be a different word.
+_MIN_FUZZY_LEN = 5
+_FUZZY_CUTOFF = 0.84
+
+
+def normalise(text: str) -> str:
+    """Lowercase, unify quotes and hyphens, drop stray punctuation: the matching key."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("-", " ").replace("_", " ")
+    text = _PUNCT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip(" '/")
+
+
+def singular(word: str) -> str:
+    """A crude English singular, enough for lexicon keys (calls -> call, inquiries -> inquiry)."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Lookup of normalised forms per entity type."""
+
+    table: dict[str, dict[str, str]]  # entity -> normalised form -> canonical value
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, dict[str, list[str]]]) -> "Lexicon":
+        table: dict[str, dict[str, str]] = {}
+        for entity, values in raw.items():
+            if entity not in CANONICAL:
+                raise ValueError(f"lexicon: unknown entity type {entity!r}")
+            forms: dict[str, str] = {}
+            for value, surface_forms in values.items():
+                if value not in CANONICAL[entity]:
+                    raise ValueError(f"lexicon: {entity}.{value} is not a canonical value")
+                for form in [value.replace("_", " "), *surface_forms]:
+                    key = normalise(str(form))
+                    if key:
+                        forms.setdefault(key, value)
+                        forms.setdefault(" ".join(singular(w) for w in key.split()), value)
+            table[entity] = forms
+        return cls(table)
+
+    def forms(self, entity: str) -> dict[str, str]:
+        return self.table.get(entity, {})
+
+    def exact(self, entity: str, text: str) -> Optional[str]:
+        forms = self.forms(entity)
+        key = normalise(text)
+        return forms.get(key) or forms.get(" ".join(singular(w) for w in key.split()))
+
+    def canonical(self, entity: str, text: str, lemmas: Optional[Iterable[str]] = None,
+                  fuzzy: bool = True) -> Optional[str]:
+        """Map a mention to its canonical value, tolerating fillers, plurals and typos.
+
+        Tries, in order: the whole text, its lemmas, the longest sub-phrase that is a
+        known form, then (for words of five letters or more) the closest known form.
+        """
+        if entity in CANONICAL and text in CANONICAL[entity]:
+            return text
+        hit = self.exact(entity, text)
+        if hit:
+            return hit
+        if lemmas:
+            hit = self.exact(entity, " ".join(lemmas))
+            if hit:
+                return hit
+        words = [w for w in normalise(text).split()]
+        for size in range(len(words), 0, -1):
+            for i in range(len(words) - size + 1):
+                chunk = words[i:i + size]
+                if all(w in _FILLER for w in chunk):
+                    continue
+                hit = self.exact(entity, " ".join(chunk))
+                if hit:
+                    return hit
+        if not fuzzy:
+            return None
+        key = normalise(text)
+        core = " ".join(w for w in key.split() if w not in _FILLER)
+        if len(core) < _MIN_FUZZY_LEN:
+            return None
+        match = difflib.get_close_matches(core, list(self.forms(entity)), n=1, cutoff=_FUZZY_CUTOFF)
+        return self.forms(entity)[match[0]] if match else None
+
+    # ----- export to Rasa training data ------------------------------------------------
+    def raw_forms(self, raw: dict[str, dict[str, list[str]]], entity: str) -> list[str]:
+        return sorted({str(f).lower() for forms in raw[entity].values() for f in forms})
+
+
+@lru_cache(maxsize=None)
+def load_raw(path: Path = LEXICON_PATH) -> dict[str, dict[str, list[str]]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    return Lexicon.from_mapping(load_raw(path))

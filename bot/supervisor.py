@@ -1,0 +1,135 @@
+"""`scopebot run`: start the action server and the Rasa server, and keep them honest.
+
+Open-source Rasa cannot run custom actions in-process, so two processes are needed.
+This supervisor starts both, waits until both answer, prints where to talk to the bot,
+stops both on Ctrl-C / SIGTERM, and exits non-zero as soon as either one dies.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Optional
+
+from bot.paths import PROJECT_ROOT
+
+VAR_DIR = PROJECT_ROOT / "var"
+STARTUP_TIMEOUT = 180.0
+
+
+def runtime_endpoints(action_port: int) -> Path:
+    """endpoints.yml with the action server URL for this run (written under var/)."""
+    VAR_DIR.mkdir(exist_ok=True)
+    text = (PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    text = text.replace("http://localhost:5055/webhook", f"http://localhost:{action_port}/webhook")
+    path = VAR_DIR / "endpoints.runtime.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _env() -> dict[str, str]:
+    from bot.cli import rasa_env
+
+    return rasa_env()
+
+
+def start_action_server(port: int) -> subprocess.Popen:
+    from bot.cli import rasa_bin
+
+    return subprocess.Popen([rasa_bin(), "run", "actions", "--actions", "actions", "--port", str(port)],
+                            cwd=PROJECT_ROOT, env=_env())
+
+
+def start_rasa(model: Path, port: int, endpoints: Path, extra: Optional[list[str]] = None) -> subprocess.Popen:
+    from bot.cli import rasa_bin
+
+    cmd = [rasa_bin(), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints),
+           "--credentials", str(PROJECT_ROOT / "credentials.yml"), *(extra or [])]
+    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=_env())
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT) -> bool:
+    """Poll ``url`` until it answers; False if the process died or time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - localhost only
+                if resp.status < 500:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def stop(*procs: subprocess.Popen) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    deadline = time.monotonic() + 15
+    for p in procs:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
+    endpoints = runtime_endpoints(action_port)
+    actions = start_action_server(action_port)
+    rasa = start_rasa(model, port, endpoints)
+    stopping = {"flag": False}
+
+    def on_signal(signum, _frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if not wait_http(f"http://localhost:{action_port}/health", actions):
+            print("scopebot: the action server did not start", file=sys.stderr)
+            return 1
+        if not wait_http(f"http://localhost:{port}/", rasa):
+            print("scopebot: the Rasa server did not start", file=sys.stderr)
+            return 1
+        print(f"\nscopebot is up (model {model.name}).\n"
+              f"  REST:  POST http://localhost:{port}/webhooks/rest/webhook "
+              '{"sender": "me", "message": "We take phone and chat for our shop"}\n'
+              f"  Shell: make shell\n"
+              f"  Conversations are kept in {VAR_DIR.relative_to(PROJECT_ROOT)}/scopebot.db. Ctrl-C stops both servers.\n",
+              flush=True)
+        while not stopping["flag"]:
+            for name, proc in (("action server", actions), ("Rasa server", rasa)):
+                if proc.poll() is not None:
+                    print(f"scopebot: the {name} exited (code {proc.returncode}); stopping.", file=sys.stderr)
+                    return proc.returncode or 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        stop(rasa, actions)
+
+
+def run_shell(model: Path, action_port: int = 5055) -> int:
+    from bot.cli import rasa_bin
+
+    endpoints = runtime_endpoints(action_port)
+    actions = start_action_server(action_port)
+    try:
+        if not wait_http(f"http://localhost:{action_port}/health", actions):
+            print("scopebot: the action server did not start", file=sys.stderr)
+            return 1
+        return subprocess.call([rasa_bin(), "shell", "--model", str(model), "--endpoints", str(endpoints)],
+                               cwd=PROJECT_ROOT, env=_env())
+    finally:
+        stop(actions)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_bot(Path(sys.argv[1])))

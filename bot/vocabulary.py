@@ -1,0 +1,165 @@
+"""Canonical values of every signal, as fixed by the scoping spec (section 2).
+
+Everything else in the project (lexicon, rules, questions, NLU data) is checked against
+these tuples, so a typo in a canonical value fails a test instead of silently never
+matching.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Model(str, Enum):
+    """The recommendation vocabulary: four nested operating models, or not enough signal."""
+
+    CALL_CENTER = "CALL_CENTER"
+    CONTACT_CENTER = "CONTACT_CENTER"
+    CX_BPO = "CX_BPO"
+    BPO = "BPO"
+    UNDETERMINED = "UNDETERMINED"
+
+
+class Confidence(str, Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+CHANNELS: tuple[str, ...] = ("voice", "email", "chat", "sms", "social", "messaging", "video")
+NON_VOICE_CHANNELS: frozenset[str] = frozenset(CHANNELS) - {"voice"}
+
+CONTACT_PROCESSES: tuple[str, ...] = (
+    "inbound_support",
+    "tech_support",
+    "outbound_sales",
+    "appointment_setting",
+    "surveys",
+    "collections",
+    "retention",
+    "order_support",
+    "billing_support",
+    "complaints",
+    "dispatch",
+)
+BACK_OFFICE_PROCESSES: tuple[str, ...] = (
+    "data_entry",
+    "finance_accounting",
+    "payroll_hr",
+    "kyc_compliance",
+    "claims_processing",
+    "order_processing",
+    "content_moderation",
+    "document_processing",
+    "it_operations",
+    "supply_chain",
+)
+PROCESSES: tuple[str, ...] = CONTACT_PROCESSES + BACK_OFFICE_PROCESSES
+
+#: Processes that are phone work by nature (rule 5): with no channel named, they still
+#: point to a call center, but only as a low-confidence default.
+VOICE_NATIVE_PROCESSES: frozenset[str] = frozenset(
+    {"outbound_sales", "appointment_setting", "surveys", "dispatch", "collections"}
+)
+#: Processes whose contacts the business starts; used to infer `direction` when unsaid.
+OUTBOUND_PROCESSES: frozenset[str] = frozenset(
+    {"outbound_sales", "appointment_setting", "surveys", "collections", "retention"}
+)
+INBOUND_PROCESSES: frozenset[str] = frozenset(
+    {"inbound_support", "tech_support", "order_support", "billing_support", "complaints", "dispatch"}
+)
+
+GOALS: tuple[str, ...] = (
+    "cost_reduction",
+    "csat",
+    "fcr",
+    "nps",
+    "customer_effort",
+    "speed",
+    "handle_time",
+    "conversion",
+    "retention",
+    "scalability",
+    "coverage_24x7",
+    "multilingual",
+    "quality_assurance",
+    "analytics",
+    "knowledge_management",
+    "journey_improvement",
+    "compliance",
+    "focus_core_business",
+    "process_efficiency",
+)
+#: Goals that ask the provider to own experience outcomes, not just handle contacts.
+EXPERIENCE_OWNERSHIP_GOALS: frozenset[str] = frozenset(
+    {"quality_assurance", "analytics", "knowledge_management", "journey_improvement"}
+)
+EFFICIENCY_GOALS: frozenset[str] = frozenset(
+    {"cost_reduction", "handle_time", "process_efficiency", "speed"}
+)
+
+INDUSTRIES: tuple[str, ...] = (
+    "retail_ecommerce",
+    "saas_technology",
+    "travel_hospitality",
+    "banking_finance",
+    "insurance",
+    "healthcare",
+    "telecom",
+    "utilities_energy",
+    "real_estate",
+    "education",
+    "logistics",
+    "automotive",
+    "public_sector",
+    "gaming",
+    "media_entertainment",
+    "professional_services",
+    "home_services",
+    "manufacturing",
+    "nonprofit",
+)
+SOURCING: tuple[str, ...] = ("outsourced", "in_house")
+LOCATIONS: tuple[str, ...] = ("onshore", "nearshore", "offshore")
+DIRECTIONS: tuple[str, ...] = ("inbound", "outbound", "blended")
+AUTOMATION: tuple[str, ...] = ("self_service", "ivr", "chatbot", "voice_ai")
+INTEGRATION: tuple[str, ...] = ("integrated", "separate")
+MODEL_LABELS: tuple[str, ...] = ("CALL_CENTER", "CONTACT_CENTER", "CX_BPO", "BPO")
+
+#: Canonical values per NLU entity type (``volume`` is numeric and has none).
+CANONICAL: dict[str, tuple[str, ...]] = {
+    "channel": CHANNELS,
+    "process": PROCESSES,
+    "goal": GOALS,
+    "industry": INDUSTRIES,
+    "sourcing": SOURCING,
+    "location": LOCATIONS,
+    "direction": DIRECTIONS,
+    "model": MODEL_LABELS,
+    "automation": AUTOMATION,
+    "integration": INTEGRATION,
+}
+ENTITY_TYPES: tuple[str, ...] = tuple(CANONICAL) + ("volume",)
+ROLES: tuple[str, ...] = ("planned", "excluded")
+
+#: Human names, used in reasons, questions and the brief.
+MODEL_NAMES: dict[str, str] = {
+    "CALL_CENTER": "call center",
+    "CONTACT_CENTER": "contact center",
+    "CX_BPO": "CX BPO",
+    "BPO": "BPO",
+    "UNDETERMINED": "not determined yet",
+}
+
+
+def label(value: str) -> str:
+    """Readable form of a canonical value: ``order_support`` -> ``order support``."""
+    special = {"voice": "phone", "coverage_24x7": "24/7 coverage", "sms": "SMS", "fcr": "first-contact resolution",
+               "csat": "CSAT", "nps": "NPS", "kyc_compliance": "KYC / compliance",
+               "payroll_hr": "payroll / HR", "finance_accounting": "finance & accounting",
+               "it_operations": "IT operations", "in_house": "in-house"}
+    if value in special:
+        return special[value]
+    if value in MODEL_NAMES:
+        return MODEL_NAMES[value]
+    return value.replace("_", " ")

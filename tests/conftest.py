@@ -1,0 +1,26 @@
+"""Shared fixtures: one trained model per test session (cached across runs by fingerprint)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current sources; trains it (once) when it does not exist yet."""
+    from bot.cli import ensure_model
+
+    return ensure_model(quiet=True)
+
+
+@pytest.fixture(scope="session")
+def parser(trained_model):
+    from bot.nlu.parser import ScopeParser
+
+    return ScopeParser(trained_model)

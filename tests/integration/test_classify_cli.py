@@ -1,0 +1,117 @@
+"""`scopebot classify` end to end: a real subprocess, the real trained model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.assessment import RECORD_FIELDS
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Spec section 6 (the public development set).
+SPEC_EXAMPLES = [
+    ("We only take phone calls: about 5,000 inbound support calls a month.", "CALL_CENTER"),
+    ("Our team books demos by calling leads all day.", "CALL_CENTER"),
+    ("Customers reach us by phone, live chat and email, and agents should see the full history.",
+     "CONTACT_CENTER"),
+    ("We answer Instagram DMs and email for our shoe store.", "CONTACT_CENTER"),
+    ("We want a partner to run phone and chat support and also own our QA program and CX analytics.", "CX_BPO"),
+    ("Outsource our payroll and accounts payable for 3,000 employees.", "BPO"),
+    ("We need a call center to handle chat and email.", "CONTACT_CENTER"),
+    ("We run WhatsApp and phone support in-house and want QA dashboards.", "CONTACT_CENTER"),
+    ("Handle billing calls and the invoicing behind them.", "BPO"),
+    ("Hi, can you help me?", "UNDETERMINED"),
+]
+
+
+def scopebot(*args, stdin: str | None = None, model: Path | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "bot.cli", "classify", *args]
+    if model is not None:
+        cmd += ["--model", str(model)]
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def batch(trained_model, tmp_path_factory):
+    """One CLI run over a JSONL file mixing the spec examples and the edge cases."""
+    long_text = ("We are a regional utility. " * 2000) + "Customers call us and we also answer email."
+    rows = [{"text": t} for t, _ in SPEC_EXAMPLES] + [{"text": ""}, {"text": long_text}]
+    path = tmp_path_factory.mktemp("cli") / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    proc = scopebot("--file", str(path), "--format", "jsonl", model=trained_model)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return rows, [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def test_one_record_per_input_in_order_with_contract_fields(batch):
+    rows, records = batch
+    assert [r["text"] for r in records] == [r["text"] for r in rows]
+    for rec in records:
+        assert tuple(rec) == RECORD_FIELDS
+        assert rec["recommendation"] in ("CALL_CENTER", "CONTACT_CENTER", "CX_BPO", "BPO", "UNDETERMINED")
+        assert rec["confidence"] in ("high", "medium", "low")
+        assert len(rec["follow_up_questions"]) <= 3
+
+
+def test_spec_examples(batch):
+    _, records = batch
+    got = [r["recommendation"] for r in records[: len(SPEC_EXAMPLES)]]
+    assert got == [m for _, m in SPEC_EXAMPLES]
+    by_text = {r["text"]: r for r in records}
+    first = by_text[SPEC_EXAMPLES[0][0]]
+    assert first["confidence"] == "high" and first["direction"] == "inbound"
+    demos = by_text[SPEC_EXAMPLES[1][0]]
+    assert demos["direction"] == "outbound" and demos["confidence"] == "medium"
+    assert by_text[SPEC_EXAMPLES[2][0]]["omnichannel"] is True
+    mismatch = by_text[SPEC_EXAMPLES[6][0]]
+    assert mismatch["label_requested"] == "CALL_CENTER" and mismatch["label_mismatch"] is True
+    assert by_text[SPEC_EXAMPLES[7][0]]["sourcing"] == "in_house"
+
+
+def test_empty_description_asks_about_channels(batch):
+    rec = batch[1][len(SPEC_EXAMPLES)]
+    assert rec["recommendation"] == "UNDETERMINED"
+    assert rec["follow_up_questions"][0]["id"] == "channels"
+
+
+def test_huge_description_is_read_to_the_end(batch):
+    rec = batch[1][-1]
+    assert len(rec["text"]) > 50_000
+    assert {"voice", "email"} <= set(rec["channels"]) and rec["recommendation"] == "CONTACT_CENTER"
+
+
+def test_text_output_and_stdin(trained_model):
+    one = scopebot("We only answer the phone for a plumbing firm.", model=trained_model)
+    assert one.returncode == 0, one.stderr[-2000:]
+    assert "Recommendation: call center" in one.stdout and "Why:" in one.stdout
+    piped = scopebot("--file", "-", stdin="We answer WhatsApp and email\n\nOutsource our bookkeeping\n",
+                     model=trained_model)
+    assert piped.returncode == 0, piped.stderr[-2000:]
+    recs = [json.loads(x) for x in piped.stdout.splitlines()]
+    assert [r["recommendation"] for r in recs] == ["CONTACT_CENTER", "UNDETERMINED", "BPO"]
+
+
+def test_bad_json_line_is_named(trained_model, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "phone only"}\n{"text": oops}\n')
+    proc = scopebot("--file", str(path), model=trained_model)
+    assert proc.returncode == 2
+    assert f"{path}:2: invalid JSON" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_unreadable_file(trained_model, tmp_path):
+    proc = scopebot("--file", str(tmp_path / "missing.txt"), model=trained_model)
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_missing_model_says_how_to_train(tmp_path):
+    proc = scopebot("phone only", model=tmp_path / "none.tar.gz")
+    assert proc.returncode == 2
+    assert "make train" in proc.stderr

@@ -1,0 +1,68 @@
+"""The NLU pipeline with the real trained model: intents, canonical signals, roles, merging."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def resolver_entities(parser, text):
+    data = parser.parse_raw(text)
+    return data, [e for e in data["entities"] if e.get("extractor") == "SignalResolver"]
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("hi there", "greet"),
+    ("what's the difference between a call center and a contact center?", "ask_definition"),
+    ("can you send me the scope brief", "ask_brief"),
+    ("start over please", "restart"),
+    ("are you a human?", "bot_challenge"),
+    ("We run phone and email support for our furniture shop and want a partner to take it over.",
+     "describe_operation"),
+    ("actually drop the phone", "correct"),
+])
+def test_intents(parser, text, intent):
+    assert parser.parse_raw(text)["intent"]["name"] == intent
+
+
+def test_negated_channel_is_excluded(parser):
+    s = parser.parse("We don't do phone support at all, only email and live chat.").signals
+    assert s.channels == {"email", "chat"}
+    assert s.excluded_channels == {"voice"}
+
+
+def test_planned_channel_is_reported_apart(parser):
+    s = parser.parse("Today it's just phone calls; next year we'll add WhatsApp.").signals
+    assert s.channels == {"voice"} and s.planned_channels == {"messaging"}
+
+
+def test_typos_and_slang_map_to_canonical_values(parser):
+    s = parser.parse("ppl emial us or ping us on whatsap, some ring us too").signals
+    assert {"email", "messaging", "voice"} <= s.channels
+
+
+def test_duplicates_from_several_extractors_become_one_mention(parser):
+    data, resolved = resolver_entities(parser, "We need a call center to handle chat and email.")
+    raw_chat = [e for e in data["entities"] if e.get("extractor") != "SignalResolver" and e["value"] in ("chat",)]
+    assert len({e["extractor"] for e in raw_chat}) >= 1
+    spans = [(e["start"], e["end"]) for e in resolved]
+    assert len(spans) == len(set(spans))
+    for a in resolved:
+        for b in resolved:
+            if a is not b:
+                assert a["end"] <= b["start"] or b["end"] <= a["start"], (a, b)
+    assert {(e["entity"], e["value"]) for e in resolved} >= {
+        ("model", "CALL_CENTER"), ("channel", "chat"), ("channel", "email")}
+
+
+def test_every_resolved_value_is_canonical(parser):
+    from bot.vocabulary import CANONICAL
+
+    text = ("We're an insurer: 20k claims a month, calls and emails, we'd like a nearshore partner to "
+            "own QA and reporting and cut handle time, with a chatbot for FNOL.")
+    _, resolved = resolver_entities(parser, text)
+    assert resolved
+    for e in resolved:
+        if e["entity"] != "volume":
+            assert e["value"] in CANONICAL[e["entity"]], e

@@ -1,0 +1,42 @@
+"""The scope brief and the plain-text rendering."""
+
+from __future__ import annotations
+
+from bot.assessment import assess
+from bot.brief import render_brief
+from bot.render import render_text
+from bot.signals import Signals
+
+
+def test_brief_for_cx_bpo_has_kpis_technology_and_open_questions():
+    a = assess(Signals(channels=frozenset({"voice", "chat"}), goals=frozenset({"quality_assurance"})))
+    md = render_brief(a)
+    assert md.startswith("# Scope brief: CX BPO")
+    for section in ("## Why", "## What is in scope", "## KPIs to track", "## Technology this implies",
+                    "## Open questions"):
+        assert section in md
+    assert "NPS" in md and "QA scores" in md and "CCaaS" in md
+
+
+def test_brief_for_bpo_with_calls_adds_contact_kpis():
+    md = render_brief(assess(Signals(channels=frozenset({"voice"}),
+                                     processes=frozenset({"finance_accounting", "billing_support"}))))
+    assert "Cycle time" in md and "Abandon rate" in md and "ACD" in md and "RPA" in md
+
+
+def test_brief_for_call_center_and_mismatch():
+    md = render_brief(assess(Signals(channels=frozenset({"voice"}), voice_exclusive=True,
+                                     label_requested="CONTACT_CENTER")))
+    assert "80%" in md and "## Label check" in md
+
+
+def test_undetermined_brief_has_questions_but_no_kpis():
+    md = render_brief(assess(Signals()))
+    assert "KPIs" not in md and "Which channels" in md
+
+
+def test_text_rendering_lists_signals_and_questions():
+    text = render_text(assess(Signals(channels=frozenset({"chat", "email"}), label_requested="CALL_CENTER")))
+    assert text.startswith("Recommendation: contact center (high confidence)")
+    assert "Label check:" in text and "Channels: chat and email" in text
+    assert "1. " in text

@@ -1,0 +1,64 @@
+"""Follow-up questions: catalogue conditions and ranking by whether they can change the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assessment import assess
+from bot.questions import MAX_QUESTIONS, load_questions
+from bot.signals import Signals
+
+
+def ids(signals: Signals, answered=()) -> list[str]:
+    return [q.id for q in assess(signals, answered=answered).questions]
+
+
+def test_catalogue_matches_the_spec():
+    assert [q.id for q in load_questions()] == [
+        "channels", "back_office", "cx_ownership", "sourcing", "omnichannel", "direction",
+        "volume", "future_channels", "priorities", "automation"]
+
+
+def test_nothing_known_asks_channels_first():
+    assert ids(Signals())[0] == "channels"
+
+
+@pytest.mark.parametrize("signals", [
+    Signals(), Signals(channels=frozenset({"voice"})),
+    Signals(channels=frozenset({"voice", "chat", "email"}), goals=frozenset({"cost_reduction"})),
+    Signals(processes=frozenset({"payroll_hr"})),
+])
+def test_never_more_than_three(signals):
+    assert 1 <= len(ids(signals)) <= MAX_QUESTIONS
+
+
+def test_decisive_questions_come_first():
+    # Voice only: more channels would make it a contact center; back office would make it BPO.
+    first = ids(Signals(channels=frozenset({"voice"}), direction="inbound"))
+    assert first[:2] == ["channels", "back_office"]
+    # Contact center with unknown sourcing: back office / ownership can change the model, omnichannel cannot.
+    cc = ids(Signals(channels=frozenset({"chat", "email"})))
+    assert cc == ["back_office", "cx_ownership", "sourcing"]
+    # BPO: only sourcing (in-house would undo it) can change the model.
+    assert ids(Signals(processes=frozenset({"data_entry"})))[0] == "sourcing"
+
+
+def test_answered_questions_are_not_asked_again():
+    assert "back_office" not in ids(Signals(channels=frozenset({"chat"})), answered=["back_office"])
+
+
+def test_conditions_from_the_spec_table():
+    two = Signals(channels=frozenset({"chat", "email"}), sourcing="outsourced")
+    assert "omnichannel" in [q.id for q in assess(two, answered=["back_office", "cx_ownership"]).questions]
+    integrated = Signals(channels=frozenset({"chat", "email"}), integration="integrated")
+    assert "omnichannel" not in ids(integrated, answered=["back_office", "cx_ownership", "sourcing"])
+    voice = Signals(channels=frozenset({"voice"}), sourcing="outsourced", processes=frozenset({"data_entry"}))
+    assert "direction" in ids(voice, answered=["channels"])
+    assert "cx_ownership" not in ids(Signals(channels=frozenset({"chat"}), goals=frozenset({"analytics"})))
+
+
+def test_every_question_has_text_and_options_are_signals():
+    for q in load_questions():
+        assert q.text.endswith("?")
+        for o in q.options:
+            Signals.from_dict(o.signals)  # valid signal fields
