@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send_assessment, send_brief
 from bot.conversation import State, current, take_turn
-from bot.definitions import define
+from bot.definitions import RESTARTED, STEER_BACK, define
 from bot.mentions import RESOLVER_NAME
 
 
@@ -19,22 +19,22 @@ def _state(tracker: Tracker) -> State:
                             tracker.get_slot("answered_questions"))
 
 
-def _resolved(tracker: Tracker) -> List[Dict[Text, Any]]:
+def _resolved(tracker: Tracker) -> List[Dict[str, Any]]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("extractor") == RESOLVER_NAME]
 
 
-def _slot_events(state: State) -> List[Dict[Text, Any]]:
+def _slot_events(state: State) -> List[Dict[str, Any]]:
     return [SlotSet(name, value) for name, value in state.slots().items()]
 
 
 class ActionAssess(Action):
     """Fold the message into the scope and reply with the updated assessment."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_assess"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+            domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         message = tracker.latest_message
         option = next((e.get("value") for e in message.get("entities", []) if e.get("entity") == "option"), None)
         intent = (message.get("intent") or {}).get("name")
@@ -51,21 +51,21 @@ class ActionAssess(Action):
 
 
 class ActionScopeBrief(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_scope_brief"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+            domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         send_brief(dispatcher, current(_state(tracker)))
         return []
 
 
 class ActionDefineModel(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_define_model"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+            domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         found = _resolved(tracker)
         models = [e["value"] for e in found if e["entity"] == "model"]
         integration = any(e["entity"] == "integration" for e in found)
@@ -76,12 +76,24 @@ class ActionDefineModel(Action):
 class ActionFallbackOrAssess(Action):
     """Low NLU confidence: if the message still carried signals, use them; else steer back."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback_or_assess"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+            domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         if _resolved(tracker):
             return ActionAssess().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(response="utter_default")
+        dispatcher.utter_message(text=STEER_BACK)
         return []
+
+
+class ActionRestart(Action):
+    """The `restart` intent: forget the whole conversation (Rasa's reset) and say so."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text=RESTARTED)
+        return [Restarted()]

@@ -108,7 +108,8 @@ def write(path: Path, r: dict) -> None:
         "",
         "| pipeline (same run, same model) | descriptions/s | p50 ms | p95 ms |",
         "|---|---|---|---|",
-        f"| scopebot: parse + resolve + rulebook + JSON | {m['per_second']:.1f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |",
+        f"| scopebot: parse + resolve + rulebook + JSON | {m['per_second']:.1f} | {m['p50_ms']:.1f} "
+        f"| {m['p95_ms']:.1f} |",
         f"| peer: bare Rasa `parse_message` | {p['per_second']:.1f} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} |",
         "",
         f"Target: ≥ 50 descriptions/s after load. Overhead of the project's own layer: "

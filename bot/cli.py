@@ -34,7 +34,7 @@ def rasa_bin() -> str:
 
 # ----- classify ------------------------------------------------------------------------
 def cmd_classify(args: argparse.Namespace) -> int:
-    from bot.classify import InputError, Item, read_items, write_records, classify_items
+    from bot.classify import InputError, Item, classify_items, read_items, write_records
 
     if args.description is None and args.file is None:
         print("scopebot classify: give a description or --file F (- for stdin)", file=sys.stderr)

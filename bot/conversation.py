@@ -30,7 +30,7 @@ class State:
 
     @classmethod
     def from_slots(cls, signals: Optional[Mapping[str, Any]], pending: Optional[str],
-                   answered: Optional[Iterable[str]]) -> "State":
+                   answered: Optional[Iterable[str]]) -> State:
         return cls(Signals.from_dict(signals), pending or None, tuple(answered or ()))
 
     def slots(self) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def _short_answer(question: Question, intent: Optional[str], text: str,
 
 def option_payload(question: Question, index: int) -> str:
     """The button payload for an option: an `inform` intent carrying `option=<id>:<n>`."""
-    return '/inform{"option": "%s:%d"}' % (question.id, index)
+    return '/inform{"option": "' + f"{question.id}:{index}" + '"}'
 
 
 def _chosen_option(choice: str) -> Optional[tuple[Question, dict[str, Any]]]:

@@ -29,18 +29,48 @@ def _quote(form: str) -> str:
     return '"' + form.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+#: "cut handle time", "lower churn": the goal is the noun; the span convention leaves the verb out.
+VERB_PREFIXES = {"cut", "cutting", "reduce", "reducing", "lower", "lowering", "improve", "improving",
+                 "increase", "increasing", "boost", "boosting", "bring", "faster", "better", "less", "fewer"}
+
+
+def _shortest_span_forms(values: dict[str, list[str]]) -> set[str]:
+    """Lookup forms that follow the annotation guide's "shortest span" rule.
+
+    A multi-word form is left out when a shorter form of the same value starts it
+    ("billing queries" -> "billing", "hospital group" -> "hospital") or when it is a verb
+    plus another form ("cut handle time" -> "handle time"). The canonicaliser still knows
+    the long forms; only the extractor's span edges change.
+    """
+    keep: set[str] = set()
+    for forms in values.values():
+        lowered = {str(f).lower() for f in forms}
+        for f in lowered:
+            words = f.split()
+            if len(words) > 1:
+                if any(" ".join(words[:k]) in lowered for k in range(1, len(words))):
+                    continue
+                if words[0] in VERB_PREFIXES and " ".join(words[1:]) in lowered:
+                    continue
+            keep.add(f)
+    return keep
+
+
 def lookups_yaml() -> str:
     raw = load_raw()
     lines = [HEADER, 'version: "3.1"', "nlu:"]
     for entity in sorted(raw):
         forms = sorted(
-            {str(f).lower() for forms in raw[entity].values() for f in forms
-             if len(str(f)) >= MIN_LOOKUP_LEN and str(f).lower() not in LOOKUP_STOPLIST},
+            {f for f in _shortest_span_forms(raw[entity])
+             if len(f) >= MIN_LOOKUP_LEN and f not in LOOKUP_STOPLIST},
             key=lambda f: (-len(f), f),
         )
         lines.append(f"- lookup: {entity}")
         lines.append("  examples: |")
         lines.extend(f"    - {f}" for f in forms)
+    # Numbers, for `volume`: the resolver keeps one only when a unit or period follows.
+    lines += ["- regex: volume", "  examples: |",
+              r"    - \b\d[\d,]*(?:\.\d+)?(?:k|K|m|M|mm)?\b"]
     return "\n".join(lines) + "\n"
 
 
@@ -48,7 +78,7 @@ def synonyms_yaml() -> str:
     """One synonym block per canonical value; forms claimed by two values are skipped."""
     raw = load_raw()
     owner: dict[str, set[str]] = {}
-    for entity, values in raw.items():
+    for values in raw.values():
         for value, forms in values.items():
             for form in forms:
                 owner.setdefault(str(form).lower(), set()).add(value)

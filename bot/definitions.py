@@ -44,3 +44,8 @@ def define(models: Iterable[str], integration_asked: bool = False) -> str:
         parts.append(NESTING)
     parts.append("Describe your operation and I'll tell you which one fits.")
     return "\n\n".join(parts)
+
+
+STEER_BACK = ("Sorry, I didn't catch that. Tell me about your support operation, e.g. which "
+              "channels customers use and what work you want to outsource, or say \"help\".")
+RESTARTED = "Done, I've cleared everything. Describe the operation from scratch whenever you're ready."

@@ -61,7 +61,7 @@ class Lexicon:
     table: dict[str, dict[str, str]]  # entity -> normalised form -> canonical value
 
     @classmethod
-    def from_mapping(cls, raw: dict[str, dict[str, list[str]]]) -> "Lexicon":
+    def from_mapping(cls, raw: dict[str, dict[str, list[str]]]) -> Lexicon:
         table: dict[str, dict[str, str]] = {}
         for entity, values in raw.items():
             if entity not in CANONICAL:

@@ -36,10 +36,12 @@ _SCOPE_RESET = {"but", "however", "though", "although", "whereas", "yet", "only"
                 "mostly", "primarily"}
 _NEGATION = {"no", "not", "don't", "dont", "doesn't", "doesnt", "never", "without",
              "except", "excluding", "exclude", "drop", "dropping", "dropped", "scratch",
-             "remove", "removing", "forget", "skip", "minus", "nor", "neither", "none",
-             "isn't", "aren't", "won't", "didn't", "ditch", "cancel", "cut", "stop",
-             "stopped", "kill", "nix", "lose", "delete", "zero", "nothing", "n't", "nobody",
-             "noone", "no-one"}
+             "remove", "removing", "removed", "forget", "skip", "minus", "nor", "neither",
+             "none", "isn't", "aren't", "won't", "didn't", "wasn't", "weren't", "haven't",
+             "hasn't", "ditch", "ditched", "cancel", "cancelled", "canceled", "cancelling",
+             "stop", "stopped", "stopping", "kill", "killed", "nix", "lose", "delete",
+             "zero", "nothing", "nobody", "noone", "no-one", "retiring", "retire", "retired",
+             "scrapping", "scrapped", "sunsetting", "sunset", "discontinuing", "discontinued"}
 _NEGATION_BIGRAMS = {("do", "not"), ("no", "longer"), ("rather", "than"), ("instead", "of"),
                      ("other", "than"), ("take", "out"), ("leave", "out"), ("get", "rid")}
 _NOT_NEGATION = {("not", "only"), ("not", "just"), ("no", "matter"), ("no", "doubt")}
@@ -48,11 +50,15 @@ _NOT_NEGATION = {("not", "only"), ("not", "just"), ("no", "matter"), ("no", "dou
 _PLANNED = {"later", "eventually", "future", "roadmap", "soon", "planning", "plan",
             "plans", "planned", "considering", "launching", "launch", "adding", "add",
             "expand", "expanding", "hope", "someday", "upcoming", "coming", "pilot",
-            "piloting", "introduce", "introducing", "rollout", "phase", "eventual", "intend"}
+            "piloting", "introduce", "introducing", "rollout", "eventual", "intend",
+            "thinking", "exploring"}
+_LATER_PHASE = re.compile(r"\bphase (?:two|2|ii|three|3|iii)\b", re.IGNORECASE)
 _PLANNED_AFTER = re.compile(
-    r"^\s*(?:(?:next|this|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
+    r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
     r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|20\d\d|the future|a few months|phase \w+)"
-    r"|by (?:q[1-4]|20\d\d|next year|the end of)|is (?:planned|coming|on the roadmap)|(?:are|is) coming)",
+    r"|by (?:q[1-4]|20\d\d|next year|the end of)"
+    r"|(?:[\w-]+\s+){0,2}(?:is|are|will be|to be|possibly|maybe|being)?\s*(?:planned|coming|added|launching"
+    r"|on the roadmap)\b|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
     re.IGNORECASE,
 )
 _EXCLUDED_AFTER = re.compile(
@@ -123,7 +129,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> list[str]:
     """Words before ``start`` back to a clause boundary or a scope reset, nearest last."""
     words: list[str] = []
-    for word, _s, e in reversed([t for t in tokens if t[2] <= start]):
+    for word, _s, _e in reversed([t for t in tokens if t[2] <= start]):
         if word in _CLAUSE_END or word in _SCOPE_RESET or len(words) >= limit:
             break
         words.append(word)
@@ -135,7 +141,7 @@ def _is_negated(words: list[str]) -> bool:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if (w, nxt) in _NOT_NEGATION:
             continue
-        if w in _NEGATION or w.endswith("n't") or (w, nxt) in _NEGATION_BIGRAMS:
+        if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
             return True
     return False
 
@@ -146,10 +152,14 @@ def context_role(text: str, start: int, end: int,
     toks = tokens if tokens is not None else _tokens(text)
     left = _left_clause(toks, start, limit=6)
     after = text[end:end + 60]
-    if _is_negated(left) or _EXCLUDED_AFTER.match(after):
+    if _is_negated(left):
+        return "excluded"
+    if _PLANNED_AFTER.match(after):  # before the "isn't" check: "isn't live yet" is a plan
+        return "planned"
+    if _EXCLUDED_AFTER.match(after):
         return "excluded"
     left_wide = _left_clause(toks, start, limit=9)
-    if any(w in _PLANNED for w in left_wide) or _PLANNED_AFTER.match(after):
+    if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
         return "planned"
     return None
 
@@ -157,10 +167,10 @@ def context_role(text: str, start: int, end: int,
 def right_cue_role(text: str, end: int) -> Optional[str]:
     """A role stated *after* the mention ("phone is out of scope", "chat next year")."""
     after = text[end:end + 60]
-    if _EXCLUDED_AFTER.match(after):
-        return "excluded"
     if _PLANNED_AFTER.match(after):
         return "planned"
+    if _EXCLUDED_AFTER.match(after):
+        return "excluded"
     return None
 
 
@@ -287,6 +297,10 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             vol = parse_volume(text, start, end)
             if vol["amount"] is None:
                 continue
+            # A bare number found only by the regex ("24/7", "Q3 2027", "20 minutes") is
+            # a volume only when a unit or a period follows it.
+            if not diet_twins and not (vol.get("unit") or vol.get("period")):
+                continue
             described = f"{vol['amount']:g}"
             mentions.append(Mention("volume", described, start, end, span, None, sources, vol))
             continue
@@ -315,7 +329,21 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             extra["program"] = True
         mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
     _spread_list_roles(text, mentions)
-    return mentions
+    return _merge_language_lists(text, mentions)
+
+
+def _merge_language_lists(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Russian, Ukrainian and English' is one multilingual requirement, not three."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and m.entity == prev.entity == "goal" and m.value == prev.value == "multilingual"
+                and _LIST_GLUE.match(text[prev.end:m.start])):
+            prev.end, prev.text = m.end, text[prev.start:m.end]
+            prev.sources = sorted(set(prev.sources) | set(m.sources))
+            continue
+        out.append(m)
+    return out
 
 
 _LIST_GLUE = re.compile(r"^[\s,/&+]*(?:and|or|nor|&|/|,|\+)?[\s,/&+]*(?:and|or)?\s*$", re.IGNORECASE)

@@ -7,7 +7,7 @@ rulebook the same structure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.vocabulary import (
@@ -85,9 +85,15 @@ class Signals:
 
     @property
     def effective_direction(self) -> Optional[str]:
-        """Stated direction, else the one the processes imply (telemarketing is outbound)."""
+        """Stated direction, else, for phone work, the one the processes imply.
+
+        Telemarketing is outbound work, support lines are inbound. Direction is a call
+        attribute, so nothing is inferred for an operation without voice.
+        """
         if self.direction:
             return self.direction
+        if self.channels and "voice" not in self.channels:
+            return None
         outbound = bool(self.processes & OUTBOUND_PROCESSES)
         inbound = bool(self.processes & INBOUND_PROCESSES)
         if outbound and inbound:
@@ -100,7 +106,7 @@ class Signals:
 
     # ----- construction ----------------------------------------------------------------
     @classmethod
-    def from_entities(cls, entities: Iterable[Mapping[str, Any]]) -> "Signals":
+    def from_entities(cls, entities: Iterable[Mapping[str, Any]]) -> Signals:
         """Build signals from canonical entity dicts (the NLU resolver's output).
 
         Each entity has ``entity`` and a canonical ``value``; optional ``role``
@@ -161,7 +167,7 @@ class Signals:
             complaints_program=program and "complaints" in sets["processes"],
         )
 
-    def merge(self, newer: "Signals") -> "Signals":
+    def merge(self, newer: Signals) -> Signals:
         """Fold a later message into what is known: additions add, exclusions remove.
 
         Rasa replaces list slots on every message, so the conversation keeps the
@@ -212,7 +218,7 @@ class Signals:
         return out
 
     @classmethod
-    def from_dict(cls, data: Optional[Mapping[str, Any]]) -> "Signals":
+    def from_dict(cls, data: Optional[Mapping[str, Any]]) -> Signals:
         if not data:
             return cls()
         kwargs: dict[str, Any] = {}

@@ -22,12 +22,20 @@ VAR_DIR = PROJECT_ROOT / "var"
 STARTUP_TIMEOUT = 180.0
 
 
+def tracker_db() -> Path:
+    """SQLite file of the embedded tracker store (SCOPEBOT_DB overrides var/scopebot.db)."""
+    return Path(os.environ.get("SCOPEBOT_DB") or VAR_DIR / "scopebot.db").resolve()
+
+
 def runtime_endpoints(action_port: int) -> Path:
-    """endpoints.yml with the action server URL for this run (written under var/)."""
+    """endpoints.yml with this run's action server URL and tracker database (under var/)."""
     VAR_DIR.mkdir(exist_ok=True)
+    db = tracker_db()
+    db.parent.mkdir(parents=True, exist_ok=True)
     text = (PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")
     text = text.replace("http://localhost:5055/webhook", f"http://localhost:{action_port}/webhook")
-    path = VAR_DIR / "endpoints.runtime.yml"
+    text = text.replace("db: var/scopebot.db", f"db: {db}")
+    path = VAR_DIR / f"endpoints.runtime-{action_port}.yml"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -103,7 +111,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
               f"  REST:  POST http://localhost:{port}/webhooks/rest/webhook "
               '{"sender": "me", "message": "We take phone and chat for our shop"}\n'
               f"  Shell: make shell\n"
-              f"  Conversations are kept in {VAR_DIR.relative_to(PROJECT_ROOT)}/scopebot.db. Ctrl-C stops both servers.\n",
+              f"  Conversations are kept in {tracker_db()}. Ctrl-C stops both servers.\n",
               flush=True)
         while not stopping["flag"]:
             for name, proc in (("action server", actions), ("Rasa server", rasa)):

@@ -10,14 +10,20 @@ everything downstream reads only the resolver's entities. The logic is in
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -25,6 +31,11 @@ from bot.lexicon import load_lexicon
 from bot.mentions import RESOLVER_NAME, resolve
 
 TOKENS = "text_tokens"
+#: Messages of these intents carry no scope: "how do I reset my iPhone" names no channel.
+NO_SCOPE_INTENTS = {"greet", "goodbye", "thanks", "bot_challenge", "help", "restart",
+                    "out_of_scope", "ask_brief", "affirm", "deny"}
+#: ...but only when DIET is sure of the intent; otherwise the signals are kept.
+NO_SCOPE_MIN_CONFIDENCE = 0.8
 
 
 @DefaultV1Recipe.register(
@@ -34,21 +45,21 @@ class SignalResolver(GraphComponent, EntityExtractorMixin):
     """Canonical, de-duplicated signals with negation and plans marked."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._config = config
         self._lexicon = load_lexicon()
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SignalResolver":
+    ) -> SignalResolver:
         return cls(config)
 
     @property
@@ -64,13 +75,18 @@ class SignalResolver(GraphComponent, EntityExtractorMixin):
             if not text:
                 continue
             raw = [e for e in message.get(ENTITIES, []) if e.get("extractor") != RESOLVER_NAME]
+            intent = message.get(INTENT) or {}
+            if (intent.get(INTENT_NAME_KEY) in NO_SCOPE_INTENTS
+                    and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0) >= NO_SCOPE_MIN_CONFIDENCE):
+                message.set(ENTITIES, raw)
+                continue
             lemmas = self._lemmas(message, raw)
             resolved = [m.to_entity() for m in resolve(text, raw, self._lexicon, lemmas)]
             message.set(ENTITIES, raw + resolved)
         return messages
 
     @staticmethod
-    def _lemmas(message: Message, raw: List[Dict[Text, Any]]) -> Dict[tuple, List[str]]:
+    def _lemmas(message: Message, raw: List[Dict[str, Any]]) -> Dict[tuple, List[str]]:
         tokens = message.get(TOKENS) or []
         spans: Dict[tuple, List[str]] = {}
         for ent in raw:

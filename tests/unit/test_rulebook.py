@@ -26,8 +26,9 @@ TABLE = [
     ("back office beats CX ownership", S(channels={"voice", "chat"}, goals={"quality_assurance"},
                                          processes={"data_entry"}), "BPO", "high", "back_office_means_bpo"),
     # rule 2: experience ownership with customer contact -> CX BPO
-    ("QA and analytics over phone+chat", S(channels={"voice", "chat"}, goals={"quality_assurance", "analytics"},
-                                           sourcing="outsourced"), "CX_BPO", "high", "experience_ownership_means_cx_bpo"),
+    ("QA and analytics over phone+chat",
+     S(channels={"voice", "chat"}, goals={"quality_assurance", "analytics"}, sourcing="outsourced"),
+     "CX_BPO", "high", "experience_ownership_means_cx_bpo"),
     ("journey improvement, contact only via a process", S(processes={"inbound_support"},
                                                           goals={"journey_improvement"}),
      "CX_BPO", "medium", "experience_ownership_means_cx_bpo"),
@@ -144,6 +145,8 @@ def test_direction_and_omnichannel_are_attributes_not_models():
     assert a.recommendation == "CONTACT_CENTER" and a.omnichannel is True
     assert assess(S(channels={"chat"}, integration="integrated")).omnichannel is None  # needs 2+ channels
     assert assess(S(channels={"voice"}, processes={"outbound_sales"})).direction == "outbound"
+    assert assess(S(processes={"outbound_sales"})).direction == "outbound"
+    assert assess(S(channels={"chat"}, processes={"inbound_support"})).direction is None
     assert assess(S(channels={"voice"}, processes={"outbound_sales", "inbound_support"})).direction == "blended"
     assert assess(S(channels={"voice"}, direction="inbound", processes={"outbound_sales"})).direction == "inbound"
 

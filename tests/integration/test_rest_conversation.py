@@ -1,0 +1,93 @@
+"""The real bot over HTTP: multi-turn scoping, isolation, restarts, hostile input."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from tests.integration.servers import assessment, post, start_bot
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bot(trained_model, tmp_path_factory):
+    work = tmp_path_factory.mktemp("bot")
+    running = start_bot(work / "trackers.db", work / "bot.log")
+    yield running
+    running.stop()
+
+
+def test_six_turns_reach_cx_bpo_then_a_correction_changes_it(bot):
+    me = "six-turns"
+    replies = bot.send(me, "hi")
+    assert replies and "call center" in replies[0]["text"].lower()
+    a = assessment(bot.send(me, "We run phone support for our online furniture store, around 4,000 calls a month."))
+    assert a["recommendation"] == "CALL_CENTER" and a["channels"] == ["voice"]
+    a = assessment(bot.send(me, "customers also reach us over live chat and email"))
+    assert a["recommendation"] == "CONTACT_CENTER" and set(a["channels"]) == {"voice", "chat", "email"}
+    a = assessment(bot.send(me, "we want an outsourcing partner to also own our QA program and CX analytics"))
+    assert a["recommendation"] == "CX_BPO" and a["sourcing"] == "outsourced"
+    assert {"quality_assurance", "analytics"} <= set(a["goals"])
+    brief = [r for r in bot.send(me, "send me the brief") if r.get("custom", {}).get("type") == "brief"]
+    assert brief and brief[0]["custom"]["markdown"].startswith("# Scope brief: CX BPO")
+    a = assessment(bot.send(me, "sorry, I meant we keep it in-house, no outsourcing"))
+    assert a["sourcing"] == "in_house" and a["recommendation"] == "CONTACT_CENTER"
+    assert set(a["channels"]) == {"voice", "chat", "email"}
+
+
+def test_interleaved_conversations_do_not_leak(bot):
+    a1 = assessment(bot.send("alice", "We only take phone calls for our plumbing company."))
+    b1 = assessment(bot.send("bob", "Outsource our payroll and bookkeeping please."))
+    a2 = assessment(bot.send("alice", "and we also answer WhatsApp messages"))
+    b2 = assessment(bot.send("bob", "customers email us about their invoices too"))
+    assert a1["recommendation"] == "CALL_CENTER" and b1["recommendation"] == "BPO"
+    assert a2["recommendation"] == "CONTACT_CENTER" and a2["processes"] == []
+    assert set(a2["channels"]) == {"voice", "messaging"}
+    assert b2["recommendation"] == "BPO" and "voice" not in b2["channels"]
+
+
+def test_short_answer_fills_the_pending_question(bot):
+    me = "short-answers"
+    a = assessment(bot.send(me, "We take inbound and outbound calls for a solar installer, through a vendor."))
+    assert a["recommendation"] == "CALL_CENTER"
+    replies = bot.send(me, "no")  # answers whatever was asked first (more channels / back office)
+    assert replies and replies[0]["text"]
+
+
+@pytest.mark.parametrize("message", [
+    "", "   ", "x" * 20_000, "\U0001F600\U0001F680\U0001F44D", "Wir brauchen Hilfe beim Kundenservice, bitte.",
+    "<script>alert('x')</script><img src=x onerror=alert(1)>", "\u0000\u0001 control chars",
+])
+def test_bad_input_gets_a_reply_and_keeps_state(bot, message):
+    me = f"bad-{abs(hash(message)) % 10_000}"
+    before = assessment(bot.send(me, "We answer phone and email for a dental clinic."))
+    assert before["recommendation"] == "CONTACT_CENTER"
+    replies = bot.send(me, message)
+    assert replies, "every message gets a reply"
+    assert all("<script>" not in (r.get("text") or "") for r in replies)
+    after = assessment(bot.send(me, "we also handle chat"))
+    assert {"voice", "email", "chat"} <= set(after["channels"])
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}'])
+def test_malformed_rest_body_is_a_4xx_not_a_500(bot, body):
+    status, _ = post(f"{bot.url}/webhooks/rest/webhook", body)
+    assert 400 <= status < 500
+
+
+def test_conversation_survives_a_server_restart(trained_model, tmp_path):
+    db = tmp_path / "restart.db"
+    first = start_bot(db, tmp_path / "a.log")
+    try:
+        a = assessment(first.send("survivor", "We answer Instagram DMs and email for our shoe store."))
+        assert a["recommendation"] == "CONTACT_CENTER"
+    finally:
+        first.stop(signal.SIGKILL)
+    second = start_bot(db, tmp_path / "b.log")
+    try:
+        a = assessment(second.send("survivor", "we also take phone calls"))
+        assert set(a["channels"]) == {"social", "email", "voice"}
+    finally:
+        second.stop()
