@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from bot.settings import load_env
+
+    load_env()  # .env fills in what the environment does not set (ports, Slack...)
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from bot.paths import PROJECT_ROOT
+from bot.settings import SlackSettings, load_env
 
 VAR_DIR = PROJECT_ROOT / "var"
 STARTUP_TIMEOUT = 180.0
@@ -40,6 +41,30 @@ def runtime_endpoints(action_port: int) -> Path:
     return path
 
 
+#: The Slack input channel (channels/slack.py); it reads its secrets from the environment.
+SLACK_CHANNEL = "channels.slack.SlackInput"
+
+
+def runtime_credentials(port: int, slack: Optional[SlackSettings] = None) -> Path:
+    """credentials.yml, plus the Slack channel when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set.
+
+    With Slack on, this run's copy is written to var/credentials.runtime-<port>.yml. No secret
+    goes into the file: the channel reads them from the environment (or .env) itself.
+    """
+    slack = slack if slack is not None else SlackSettings.from_env()
+    base = PROJECT_ROOT / "credentials.yml"
+    if not slack.enabled:
+        return base
+    VAR_DIR.mkdir(exist_ok=True)
+    text = base.read_text(encoding="utf-8").rstrip("\n")
+    text += ("\n\n# Slack (added by `scopebot run` because SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set):\n"
+             "# events, slash commands and interactivity on POST /webhooks/slack/events.\n"
+             f"{SLACK_CHANNEL}:\n")
+    path = VAR_DIR / f"credentials.runtime-{port}.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _env() -> dict[str, str]:
     from bot.cli import rasa_env
 
@@ -53,11 +78,12 @@ def start_action_server(port: int) -> subprocess.Popen:
                             cwd=PROJECT_ROOT, env=_env())
 
 
-def start_rasa(model: Path, port: int, endpoints: Path, extra: Optional[list[str]] = None) -> subprocess.Popen:
+def start_rasa(model: Path, port: int, endpoints: Path, extra: Optional[list[str]] = None,
+               credentials: Optional[Path] = None) -> subprocess.Popen:
     from bot.cli import rasa_bin
 
     cmd = [rasa_bin(), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints),
-           "--credentials", str(PROJECT_ROOT / "credentials.yml"), *(extra or [])]
+           "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"), *(extra or [])]
     return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=_env())
 
 
@@ -90,9 +116,12 @@ def stop(*procs: subprocess.Popen) -> None:
 
 
 def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
+    load_env()
+    slack = SlackSettings.from_env()
     endpoints = runtime_endpoints(action_port)
+    credentials = runtime_credentials(port, slack)
     actions = start_action_server(action_port)
-    rasa = start_rasa(model, port, endpoints)
+    rasa = start_rasa(model, port, endpoints, credentials=credentials)
     stopping = {"flag": False}
 
     def on_signal(signum, _frame):
@@ -111,6 +140,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
               f"  REST:  POST http://localhost:{port}/webhooks/rest/webhook "
               '{"sender": "me", "message": "We take phone and chat for our shop"}\n'
               f"  Shell: make shell\n"
+              f"  {slack.status_line()}\n"
               f"  Conversations are kept in {tracker_db()}. Ctrl-C stops both servers.\n",
               flush=True)
         while not stopping["flag"]:

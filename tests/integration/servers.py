@@ -69,10 +69,11 @@ def post(url: str, data: bytes, timeout: float = 120, content_type: str = "appli
 
 
 def start_bot(db: Path, log: Path, port: int | None = None, action_port: int | None = None,
-              timeout: float = 240) -> Bot:
+              timeout: float = 240, env: dict[str, str] | None = None) -> Bot:
+    """Start ``scopebot run``; ``env`` adds to (or, with "", blanks) the inherited environment."""
     port = port or free_port()
     action_port = action_port or free_port()
-    env = dict(os.environ, SCOPEBOT_DB=str(db), RASA_TELEMETRY_ENABLED="false")
+    env = {**os.environ, "SCOPEBOT_DB": str(db), "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
     out = open(log, "ab")
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--port", str(port),
                              "--action-port", str(action_port)], cwd=ROOT, env=env,

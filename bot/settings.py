@@ -1,0 +1,59 @@
+"""Configuration from the environment, with `.env` (python-dotenv) filling what is unset."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+from bot.paths import PROJECT_ROOT
+
+DOTENV_PATH = PROJECT_ROOT / ".env"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+SLACK_EVENTS_PATH = "/webhooks/slack/events"
+
+
+def load_env(path: Optional[Path] = None) -> bool:
+    """Read ``.env`` into ``os.environ`` without overriding what is already set."""
+    path = path or DOTENV_PATH
+    if not path.is_file():
+        return False
+    from dotenv import load_dotenv
+
+    return load_dotenv(path, override=False)
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str = ""
+    signing_secret: str = ""
+    api_url: str = DEFAULT_SLACK_API_URL
+    app_token: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        """Slack is on exactly when both the bot token and the signing secret are set."""
+        return bool(self.bot_token and self.signing_secret)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.enabled and bool(self.app_token)
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> SlackSettings:
+        env = os.environ if environ is None else environ
+        api_url = (env.get("SLACK_API_URL") or "").strip() or DEFAULT_SLACK_API_URL
+        if not api_url.endswith("/"):
+            api_url += "/"
+        return cls(bot_token=(env.get("SLACK_BOT_TOKEN") or "").strip(),
+                   signing_secret=(env.get("SLACK_SIGNING_SECRET") or "").strip(),
+                   api_url=api_url, app_token=(env.get("SLACK_APP_TOKEN") or "").strip())
+
+    def status_line(self) -> str:
+        """What `scopebot run` prints about Slack."""
+        if not self.enabled:
+            return "Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"
+        if self.socket_mode:
+            return f"Slack: on (POST {SLACK_EVENTS_PATH}, and Socket Mode with SLACK_APP_TOKEN)"
+        return f"Slack: on (POST {SLACK_EVENTS_PATH})"
