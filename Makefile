@@ -58,7 +58,7 @@ crossval: spacy
 	@$(VENV)/bin/rasa test nlu --nlu data/nlu --cross-validation --folds 5 --out results/crossval
 
 lint: install
-	@$(VENV)/bin/ruff check bot actions tests bench
+	@$(VENV)/bin/ruff check bot actions channels tests bench
 
 bench: train
 	@$(PY) bench/classify_throughput.py --write docs/performance.md

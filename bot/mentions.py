@@ -57,7 +57,7 @@ _PLANNED_AFTER = re.compile(
     r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
     r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|20\d\d|the future|a few months|phase \w+)"
     r"|by (?:q[1-4]|20\d\d|next year|the end of)"
-    r"|(?:[\w-]+\s+){0,2}(?:is|are|will be|to be|possibly|maybe|being)?\s*(?:planned|coming|added|launching"
+    r"|(?:[\w-]+\s+){0,2}(?:is|are|will be|to be|be|possibly|maybe|being)?\s*(?:planned|coming|added|launching"
     r"|on the roadmap)\b|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
     re.IGNORECASE,
 )

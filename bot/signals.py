@@ -85,10 +85,12 @@ class Signals:
 
     @property
     def effective_direction(self) -> Optional[str]:
-        """Stated direction, else, for phone work, the one the processes imply.
+        """Stated direction, else, for phone work, what outbound processes imply.
 
-        Telemarketing is outbound work, support lines are inbound. Direction is a call
-        attribute, so nothing is inferred for an operation without voice.
+        Telemarketing or booking demos is outbound by nature ("blended" when inbound work
+        is there too). Customers calling in is the default and is not claimed without
+        being said, so the direction question still gets asked. Direction is a call
+        attribute: nothing is inferred for an operation without voice.
         """
         if self.direction:
             return self.direction
@@ -98,7 +100,7 @@ class Signals:
         inbound = bool(self.processes & INBOUND_PROCESSES)
         if outbound and inbound:
             return "blended"
-        return "outbound" if outbound else "inbound" if inbound else None
+        return "outbound" if outbound else None
 
     @property
     def is_empty(self) -> bool:

@@ -175,7 +175,7 @@ def assessment_blocks(text: str, buttons: Optional[list[dict[str, Any]]], record
         blocks.append(_section(escape(note)))
     blocks.append({"type": "header", "text": _plain(title, HEADER_LIMIT)})
     if determined:
-        blocks.append(_section(f"*{escape(name)}* · {escape(confidence)} confidence"))
+        blocks.append(_section(f"Confidence: *{escape(confidence)}*"))
     if record.get("label_mismatch"):
         warning = parts["label_check"] or (
             f"You asked for a {label(str(record.get('label_requested') or 'different model'))}, "
@@ -198,8 +198,8 @@ def assessment_blocks(text: str, buttons: Optional[list[dict[str, Any]]], record
         if answers:
             blocks.append({"type": "actions", "block_id": "scopebot.answers", "elements": answers})
         if len(questions) > 1:
-            more = " ".join(f"{i}. {escape(q.get('text', ''))}" for i, q in enumerate(questions[1:], 2))
-            blocks.append(_context(f"Also open: {more}"))
+            more = "\n".join(f"{i}. {escape(q.get('text', ''))}" for i, q in enumerate(questions[1:], 2))
+            blocks.append(_context(f"*Also open*\n{more}"))
     blocks.append({"type": "actions", "block_id": "scopebot.more", "elements": [
         _button("Scope brief", BRIEF_ACTION, conversation, style="primary")]})
     return escape(fallback), blocks[:MAX_BLOCKS]

@@ -43,9 +43,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.middleware.async_middleware import AsyncMiddleware
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -65,6 +62,7 @@ from channels.blocks import (
     render_message,
     request_blocks,
 )
+from channels.bolt_glue import DropRepeats, quiet_client_token_warning, to_bolt_request, to_sanic_response
 from channels.dedup import MemorySeenStore, SeenStore
 from channels.mrkdwn import slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
@@ -77,21 +75,6 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 CANNOT_POST = ("I can't post in this conversation. Invite me with `/invite @scopebot`, send me a direct "
                "message, or use `/scope -p ...` to see the answer only yourself.")
 DRAIN_SECONDS = 20.0
-
-
-# ----- Sanic <-> Bolt ------------------------------------------------------------------------
-def to_bolt_request(request: Request) -> AsyncBoltRequest:
-    """The Sanic request as Bolt sees it: raw body text (signatures are over the exact bytes)
-    and every header, lower-cased, with all its values."""
-    headers: Dict[str, List[str]] = {}
-    for key, value in request.headers.items():
-        headers.setdefault(key.lower(), []).append(value)
-    return AsyncBoltRequest(body=request.body.decode("utf-8", errors="replace"), query=request.query_string,
-                            headers=headers)
-
-
-def to_sanic_response(bolt: BoltResponse) -> HTTPResponse:
-    return HTTPResponse(body=bolt.body, status=bolt.status, headers=bolt.first_headers_without_set_cookie())
 
 
 # ----- Rasa side -------------------------------------------------------------------------------
@@ -110,28 +93,6 @@ class CollectingSlackOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self.messages.append({"text": text})
-
-
-class DropRepeats(AsyncMiddleware):
-    """Acknowledge and ignore Slack's retries and events already seen (runs after the
-    signature check, before authorization)."""
-
-    def __init__(self, seen: SeenStore) -> None:
-        self.seen = seen
-
-    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
-                            next: Callable[[], Awaitable[BoltResponse]]) -> Optional[BoltResponse]:
-        retry = req.headers.get("x-slack-retry-num")
-        if retry:
-            reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
-            logger.info("Slack retry %s (%s) dropped", retry[0], reason)
-            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-        body = req.body if isinstance(req.body, dict) else {}
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not self.seen.first_time(f"event:{event_id}"):
-            logger.info("Slack event %s seen before, dropped", event_id)
-            return BoltResponse(status=200, body="")
-        return await next()
 
 
 @dataclass(frozen=True)
@@ -159,6 +120,7 @@ class ScopeSlackApp:
             retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2),
                             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
                             AsyncServerErrorRetryHandler(max_retry_count=2)])
+        quiet_client_token_warning()
         self.app = AsyncApp(client=self.client, signing_secret=settings.signing_secret,
                             before_authorize=DropRepeats(self.seen), name="scopebot")
         self._register()
@@ -271,7 +233,8 @@ class ScopeSlackApp:
         container = body.get("container") or {}
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         user = (body.get("user") or {}).get("id")
-        if not user or not belongs_to(conversation, team, channel):
+        private_to = conversation.split(":private:", 1)[1] if ":private:" in conversation else user
+        if not user or not belongs_to(conversation, team, channel) or private_to != user:
             logger.warning("Slack button %s for conversation %r ignored (team %s, channel %s)",
                            action_id, conversation, team, channel)
             return
@@ -419,7 +382,8 @@ class SlackInput(InputChannel):
             try:  # best effort: the HTTP endpoint keeps working whatever happens here
                 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-                socket["handler"] = AsyncSocketModeHandler(slack.app, self.settings.app_token)
+                socket["handler"] = AsyncSocketModeHandler(
+                    slack.app, self.settings.app_token, web_client=AsyncWebClient(base_url=self.settings.api_url))
                 await socket["handler"].connect_async()
                 logger.info("Slack Socket Mode connected")
             except Exception:  # noqa: BLE001

@@ -34,6 +34,7 @@ class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str]
+    path: str = ""
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
@@ -46,7 +47,7 @@ class Call:
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        self._failures: dict[str, list[tuple[Optional[str], int, dict[str, Any], dict[str, str]]]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         fake = self
@@ -56,6 +57,9 @@ class FakeSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
                 status, body, headers = fake.handle(self.path, dict(self.headers.items()), raw)
+                if status == 0:  # a dropped connection: close without answering
+                    self.close_connection = True
+                    return
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -93,10 +97,13 @@ class FakeSlack:
 
     # --- behaviour ---------------------------------------------------------------------------
     def fail_next(self, method: str, status: int = 429, error: str = "ratelimited", retry_after: Optional[int] = 1,
-                  times: int = 1) -> None:
+                  times: int = 1, channel: Optional[str] = None) -> None:
+        """Answer the next ``times`` calls of ``method`` (to ``channel``, if given) with ``status``
+        and ``error`` (status 0: drop the connection without answering)."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         with self._lock:
-            self._failures.setdefault(method, []).extend([(status, {"ok": False, "error": error}, headers)] * times)
+            self._failures.setdefault(method, []).extend(
+                [(channel, status, {"ok": False, "error": error}, headers)] * times)
 
     def handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, Any], dict[str, str]]:
         if path.startswith("/respond/"):
@@ -110,10 +117,14 @@ class FakeSlack:
             params = json.loads(raw or "{}")
         else:
             params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw).items()}
-        call = Call(method, params, headers)
+        call = Call(method, params, headers, path)
+        failure = None
         with self._lock:
-            queued = self._failures.get(method)
-            failure = queued.pop(0) if queued else None
+            queued = self._failures.get(method) or []
+            for i, (channel, *_rest) in enumerate(queued):
+                if channel is None or channel == params.get("channel"):
+                    failure = queued.pop(i)[1:]
+                    break
         if failure is not None:
             call.status, call.response, extra = failure
         else:
@@ -240,7 +251,8 @@ def slash_command(text: str, channel: str, user: str, response_url: str, command
 
 def block_actions(user: str, channel: str, message: dict[str, Any], button: dict[str, Any], block_id: str,
                   response_url: str, ephemeral: bool = False) -> str:
-    """The form body of a button click: ``payload=<json>``."""
+    """The form body of a button click: ``payload=<json>``. Clicks in ephemeral messages carry
+    no ``message`` (Slack does not send it), only the container's ``message_ts``."""
     payload = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
@@ -250,8 +262,10 @@ def block_actions(user: str, channel: str, message: dict[str, Any], button: dict
         "trigger_id": f"{int(time.time())}.1.{uuid.uuid4().hex[:12]}",
         "team": {"id": TEAM, "domain": "scopebot-test"}, "enterprise": None, "is_enterprise_install": False,
         "channel": {"id": channel, "name": "directmessage" if channel.startswith("D") else "general"},
-        "message": message, "state": {"values": {}}, "response_url": response_url,
+        "message": None if ephemeral else message, "state": {"values": {}}, "response_url": response_url,
         "actions": [{"action_id": button["action_id"], "block_id": block_id, "text": button["text"],
                      "value": button.get("value"), "type": "button", "action_ts": f"{time.time():.6f}"}],
     }
+    if ephemeral:
+        del payload["message"]
     return urllib.parse.urlencode({"payload": json.dumps(payload)})

@@ -45,8 +45,11 @@ def bot(trained_model, tmp_path_factory, fake):
         "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
         "SLACK_APP_TOKEN": ""})
     yield running
-    assert running.proc.poll() is None, "the bot must still be running after the Slack tests"
+    alive = running.proc.poll() is None
     running.stop(signal.SIGTERM)
+    assert alive, "the bot must still be running after the Slack tests"
+    log = running.log.read_text(errors="replace")
+    assert "Traceback" not in log and "Slack background task failed" not in log, log[-3000:]
 
 
 def events_url(bot) -> str:
@@ -176,6 +179,21 @@ def test_scope_private_and_empty(bot, fake):
     assert eph.params["user"] == "U0DAVE" and header(eph) == "Recommendation: call center"
     assert not posts(fake, channel), "a private /scope posts nothing in the channel"
 
+    # a click in the ephemeral answer: replaced through the response URL, answered ephemerally again
+    block_id, buttons = answer_buttons(eph.params["blocks"])
+    assert buttons and buttons[0]["value"] == f"slack:{TEAM}:{channel}:private:U0DAVE"
+    response_url = fake.response_url()
+    body = block_actions("U0DAVE", channel, {"ts": eph.response["message_ts"]}, buttons[0], block_id, response_url,
+                         ephemeral=True)
+    assert slack_post(events_url(bot), body, SECRET, content_type="application/x-www-form-urlencoded")[0] == 200
+    [replaced] = fake.wait_for("response_url", where=lambda c: response_url.endswith(c.path))
+    assert replaced.params["replace_original"] is True
+    assert "actions" not in [b["type"] for b in replaced.params["blocks"]]
+    assert buttons[0]["text"]["text"] in blocks_text(replaced.params["blocks"])
+    second = fake.wait_for("chat.postEphemeral", count=2, channel=channel)[1]
+    assert second.params["user"] == "U0DAVE" and header(second).startswith("Recommendation: ")
+    assert not posts(fake, channel)
+
     status, text, _ = slack_post(events_url(bot), slash_command("", channel, "U0DAVE", fake.response_url()), SECRET,
                                  content_type="application/x-www-form-urlencoded")
     assert status == 200 and "/scope" in text  # usage, shown only to the caller
@@ -248,12 +266,13 @@ def test_retries_and_repeated_event_ids_get_no_second_reply(bot, fake):
     time.sleep(0.5)
     calls = posts(fake, channel)
     assert len(calls) == 2, [header(c) for c in calls]
-    assert "payroll" not in blocks_text(calls[1].params["blocks"]).lower()
+    picked_up = blocks_text([b for b in calls[1].params["blocks"] if b.get("fields")])
+    assert "chat" in picked_up and "Processes" not in picked_up, "the retried payroll message was not used"
 
 
 def test_a_rate_limited_post_is_retried_after_retry_after(bot, fake):
     channel = "D0LIMIT"
-    fake.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1)
+    fake.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1, channel=channel)
     send_event(bot, dm_event(channel, "U0GRACE", "We answer Instagram DMs and email for our shoe store."))
     [done] = fake.wait_for("chat.postMessage", channel=channel)
     [limited] = fake.find("chat.postMessage", ok=False, channel=channel)
@@ -262,9 +281,19 @@ def test_a_rate_limited_post_is_retried_after_retry_after(bot, fake):
     assert header(done) == "Recommendation: contact center"
 
 
+def test_server_errors_and_dropped_connections_are_retried(bot, fake):
+    channel = "D0FLAKY"
+    fake.fail_next("chat.postMessage", status=0, retry_after=None, channel=channel)
+    fake.fail_next("chat.postMessage", status=503, error="service_unavailable", retry_after=None, channel=channel)
+    send_event(bot, dm_event(channel, "U0OSCAR", "We only take phone calls for our plumbing company."))
+    [done] = fake.wait_for("chat.postMessage", channel=channel)
+    assert [c.status for c in fake.find("chat.postMessage", ok=False, channel=channel)] == [0, 503]
+    assert header(done) == "Recommendation: call center"
+
+
 def test_a_failed_post_is_logged_and_the_conversation_goes_on(bot, fake):
     channel = "D0AUTH"
-    fake.fail_next("chat.postMessage", status=200, error="invalid_auth", retry_after=None)
+    fake.fail_next("chat.postMessage", status=200, error="invalid_auth", retry_after=None, channel=channel)
     send_event(bot, dm_event(channel, "U0HEIDI", "We only take phone calls for our plumbing company."))
     fake.wait_for("chat.postMessage", ok=False, channel=channel)
     send_event(bot, dm_event(channel, "U0HEIDI", "and we also answer WhatsApp messages"))

@@ -1,0 +1,60 @@
+"""The REST channel with input checks: a malformed body gets a 4xx that says why.
+
+Rasa's stock ``RestInput`` answers a body that is not an object, or lacks a string
+``message``, with a 500 or with an empty 200. This subclass keeps the same URL
+(``POST /webhooks/rest/webhook``) and response format, and refuses bad bodies first.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, Optional, Tuple
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+#: Longest message accepted over REST (characters); longer bodies get 413.
+MAX_MESSAGE_CHARS = 100_000
+MAX_SENDER_CHARS = 256
+
+
+def body_problem(raw: bytes) -> Optional[Tuple[int, str]]:
+    """(status, reason) when the body cannot be a message, else None."""
+    try:
+        data: Any = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        return 400, 'body must be JSON: {"sender": "...", "message": "..."}'
+    if not isinstance(data, dict):
+        return 400, "body must be a JSON object"
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not sender.strip():
+        return 400, '"sender" must be a non-empty string'
+    if len(sender) > MAX_SENDER_CHARS:
+        return 400, f'"sender" is longer than {MAX_SENDER_CHARS} characters'
+    if not isinstance(message, str):
+        return 400, '"message" must be a string'
+    if len(message) > MAX_MESSAGE_CHARS:
+        return 413, f'"message" is longer than {MAX_MESSAGE_CHARS} characters'
+    return None
+
+
+class ValidatingRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        bp = super().blueprint(on_new_message)
+
+        @bp.middleware("request")
+        async def refuse_bad_bodies(request: Request):  # type: ignore[no-untyped-def]
+            if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
+                problem = body_problem(request.body)
+                if problem:
+                    status, reason = problem
+                    return response.json({"error": reason}, status=status)
+            return None
+
+        return bp

@@ -1,0 +1,233 @@
+"""Slack helpers without Rasa: escaping, mrkdwn, incoming text, conversation ids, Block Kit."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.assessment import assess
+from bot.brief import render_brief
+from bot.conversation import option_payload
+from bot.render import render_text
+from bot.signals import Signals
+from channels.blocks import (
+    ANSWER_PREFIX,
+    BRIEF_ACTION,
+    answered_blocks,
+    assessment_blocks,
+    brief_blocks,
+    home_view,
+    payload_of,
+    render_message,
+    request_blocks,
+    text_blocks,
+)
+from channels.mrkdwn import escape, markdown_to_mrkdwn, slack_to_plain, truncate
+from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
+
+
+# ----- escaping and mrkdwn --------------------------------------------------------------------
+def test_escape_neutralises_mentions_links_and_markup():
+    assert escape("<!channel> a & b <script>") == "&lt;!channel&gt; a &amp; b &lt;script&gt;"
+    assert escape("<http://evil|click>") == "&lt;http://evil|click&gt;"
+    assert escape("plain") == "plain"
+
+
+@pytest.mark.parametrize("markdown, mrkdwn", [
+    ("**bold**", "*bold*"),
+    ("__bold__", "*bold*"),
+    ("*italic*", "_italic_"),
+    ("_italic_", "_italic_"),
+    ("~~gone~~", "~gone~"),
+    ("# Scope brief: CX BPO", "*Scope brief: CX BPO*"),
+    ("## **Why** it matters", "*Why it matters*"),
+    ("- one\n- two", "• one\n• two"),
+    ("see [the docs](https://example.com/a?b=1&c=2)", "see <https://example.com/a?b=1&amp;c=2|the docs>"),
+    ("**Recommendation: BPO (high confidence)**", "*Recommendation: BPO (high confidence)*"),
+    ("a & b < c > d", "a &amp; b &lt; c &gt; d"),
+    ("`**not bold**` but **bold**", "`**not bold**` but *bold*"),
+    ("2 * 3 * 4", "2 * 3 * 4"),
+    ("```\n**x**\n```", "```\n**x**\n```"),
+])
+def test_markdown_to_mrkdwn(markdown, mrkdwn):
+    assert markdown_to_mrkdwn(markdown) == mrkdwn
+
+
+def test_the_brief_converts_cleanly():
+    md = render_brief(assess(Signals(channels=frozenset({"voice", "chat"}), goals=frozenset({"quality_assurance"}))))
+    out = markdown_to_mrkdwn(md)
+    assert out.startswith("*Scope brief: CX BPO*")
+    assert "**" not in out and "\n## " not in out and "\n- " not in out
+    assert "*KPIs to track*" in out and "• NPS" in out
+
+
+def test_slack_text_to_plain():
+    text = ("<@UBOT> hi <@U123|ann> see <https://a.example/x|this> &lt;b&gt; &amp; <!channel> "
+            "<!subteam^S1|team> <#C1|ops>")
+    assert slack_to_plain(text, "UBOT") == "hi @ann see this <b> & @channel @team #ops"
+    assert slack_to_plain("<script>alert(1)</script>") == "<script>alert(1)</script>"  # not a Slack token
+    assert slack_to_plain("<@UBOT>", "UBOT") == ""
+    assert slack_to_plain(None) == ""
+
+
+def test_truncate():
+    assert truncate("abc", 3) == "abc"
+    assert truncate("abcdef", 4) == "abc…"
+
+
+# ----- routing --------------------------------------------------------------------------------------
+def test_conversation_ids():
+    assert conversation_id("T1", "D1") == "slack:T1:D1"
+    assert conversation_id("T1", "C1", thread_ts="1700.1") == "slack:T1:C1:1700.1"
+    assert conversation_id("T1", "C1", thread_ts="1700.1", private_user="U1") == "slack:T1:C1:private:U1"
+    assert conversation_id(None, "D1") == "slack:-:D1"
+
+
+def test_belongs_to_checks_team_and_channel():
+    assert belongs_to("slack:T1:C1:1700.1", "T1", "C1")
+    assert belongs_to("slack:T1:D1", "T1", "D1")
+    assert not belongs_to("slack:T1:C10:1700.1", "T1", "C1")
+    assert not belongs_to("slack:T2:C1", "T1", "C1")
+    assert not belongs_to("slack:T1:C1", "T1", None)
+
+
+def test_direct_channels():
+    assert is_direct_channel("D123") and not is_direct_channel("C123")
+    assert is_direct_channel("C123", "im") and not is_direct_channel("D123", "channel")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("we take calls", (False, "we take calls")),
+    ("-p we take calls", (True, "we take calls")),
+    ("--private we take calls", (True, "we take calls")),
+    ("private: we take calls", (True, "we take calls")),
+    ("PRIVATE:we take calls", (True, "we take calls")),
+    ("-p", (True, "")),
+    ("private equity firm needs a call center", (False, "private equity firm needs a call center")),
+    ("-phone only", (False, "-phone only")),
+    ("", (False, "")),
+    (None, (False, "")),
+])
+def test_scope_command_privacy_flag(text, expected):
+    assert parse_scope_command(text) == expected
+
+
+# ----- Block Kit -------------------------------------------------------------------------------------
+def rasa_message(signals: Signals, user_text: str = "hi", note: str | None = None) -> dict:
+    """The message actions/replies.py sends for an assessment, as Rasa hands it to a channel."""
+    a = assess(signals)
+    text = render_text(a)
+    if note:
+        text = f"{note}\n\n{text}"
+    buttons = []
+    if a.questions:
+        q = a.questions[0]
+        buttons = [{"title": o.title, "payload": option_payload(q, i)} for i, o in enumerate(q.options)]
+    return {"text": text, "buttons": buttons, "custom": {"type": "assessment", **a.to_record(user_text)}}
+
+
+def kinds(blocks):
+    return [b["type"] for b in blocks]
+
+
+def test_assessment_blocks_have_model_confidence_signals_warning_and_buttons():
+    msg = rasa_message(Signals(channels=frozenset({"chat", "email"}), processes=frozenset({"finance_accounting"}),
+                               label_requested="CALL_CENTER"), note="Got it: finance & accounting.")
+    fallback, blocks = render_message(msg, "slack:T1:D1")
+    assert fallback == "Recommendation: BPO (high confidence)"
+    assert kinds(blocks)[:3] == ["section", "header", "section"]
+    assert blocks[0]["text"]["text"] == "Got it: finance &amp; accounting."
+    assert blocks[1]["text"]["text"] == "Recommendation: BPO"
+    assert "high" in blocks[2]["text"]["text"]
+    dumped = json.dumps(blocks)
+    assert ":warning: *Label check:* You asked for a call center" in dumped
+    mrkdwn = [t["text"] for b in blocks for t in [b.get("text") or {}, *b.get("fields", []), *b.get("elements", [])]
+              if t.get("type") == "mrkdwn"]
+    assert not [t for t in mrkdwn if re.search(r"&(?!amp;|lt;|gt;)|<(?!@)", t)], "everything is escaped"
+    fields = [f["text"] for b in blocks if b.get("fields") for f in b["fields"]]
+    assert "*Channels*\nchat and email" in fields and "*Processes*\nfinance &amp; accounting" in fields
+    answers = next(b for b in blocks if b.get("block_id") == "scopebot.answers")["elements"]
+    assert [payload_of(b["action_id"]) for b in answers] == [o["payload"] for o in msg["buttons"]]
+    assert all(b["value"] == "slack:T1:D1" for b in answers)
+    brief = next(b for b in blocks if b.get("block_id") == "scopebot.more")["elements"][0]
+    assert brief["action_id"] == BRIEF_ACTION and brief["value"] == "slack:T1:D1"
+    assert len(blocks) <= 50
+
+
+def test_undetermined_assessment_has_no_confidence_line():
+    fallback, blocks = render_message(rasa_message(Signals()), "slack:T1:D1")
+    assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"] == "Not enough to go on yet"
+    assert "Confidence" not in json.dumps(blocks)
+
+
+def test_assessment_without_signal_lines_falls_back_to_the_record():
+    msg = rasa_message(Signals(channels=frozenset({"voice"}), sourcing="outsourced"))
+    msg["text"] = msg["text"].split("\n\nWhat I picked up:")[0]
+    _, blocks = assessment_blocks(msg["text"], msg["buttons"], msg["custom"], "c")
+    fields = [f["text"] for b in blocks if b.get("fields") for f in b["fields"]]
+    assert "*Channels*\nphone" in fields and "*Sourcing*\noutsourced" in fields
+
+
+def test_label_warning_without_the_text_is_derived_from_the_record():
+    msg = rasa_message(Signals(channels=frozenset({"chat"}), label_requested="CALL_CENTER"))
+    _, blocks = assessment_blocks("", None, msg["custom"], "c")
+    assert "You asked for a call center, but what you describe is a contact center." in json.dumps(blocks)
+
+
+def test_button_limits_are_respected():
+    buttons = [{"title": "x" * 200, "payload": "/inform" + "{}" * 200}, {"title": "ok", "payload": "/affirm"},
+               {"title": "dup", "payload": "/affirm"}]
+    _, blocks = text_blocks("Pick one", buttons, "c")
+    [answers] = [b for b in blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in answers["elements"]] == [ANSWER_PREFIX + "/affirm"]
+
+
+def test_brief_blocks():
+    md = render_brief(assess(Signals(channels=frozenset({"voice"}), voice_exclusive=True,
+                                     label_requested="CONTACT_CENTER")))
+    fallback, blocks = brief_blocks(md)
+    assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Scope brief: call center",
+                                                    "emoji": True}}
+    assert fallback == "Scope brief: call center"
+    body = "\n".join(b["text"]["text"] for b in blocks[1:])
+    assert "*Label check*" in body and "*KPIs to track*" in body and "**" not in body
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks[1:])
+
+
+def test_long_text_is_split_into_sections():
+    text = "\n\n".join(["word " * 500] * 4)
+    _, blocks = text_blocks(text, None, "c")
+    assert len(blocks) >= 4 and all(len(b["text"]["text"]) <= 3000 for b in blocks)
+
+
+def test_plain_replies_and_empty_messages():
+    fallback, blocks = render_message({"text": "Hi! Tell me about <your> operation & goals."}, "c")
+    assert "&lt;your&gt;" in blocks[0]["text"]["text"] and "&amp;" in fallback
+    assert render_message({"text": ""}, "c") is None
+    assert render_message({"custom": {"type": "brief", "markdown": "# Scope brief: BPO\n**x**"}}, "c")[0] == \
+        "Scope brief: BPO"
+
+
+def test_request_blocks_escape_the_users_text():
+    fallback, blocks = request_blocks("U1", "<!channel> <script>alert(1)</script>\nline two & more")
+    text = blocks[0]["text"]["text"]
+    assert text.startswith("<@U1> asked me to scope this:")
+    assert "&gt; &lt;!channel&gt; &lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&gt; line two &amp; more" in text
+    assert "<script>" not in json.dumps(blocks) and "<!channel>" not in json.dumps(blocks)
+
+
+def test_answered_blocks_drop_buttons_and_say_the_choice():
+    _, blocks = render_message(rasa_message(Signals(channels=frozenset({"voice"}))), "c")
+    updated = answered_blocks(blocks, "U9", "Phone <only>")
+    assert "actions" not in kinds(updated)
+    assert updated[-1]["elements"][0]["text"] == ":white_check_mark: <@U9> answered *Phone &lt;only&gt;*"
+    assert updated[:-1] == [b for b in blocks if b["type"] != "actions"]
+
+
+def test_home_view():
+    view = home_view()
+    assert view["type"] == "home" and view["blocks"][0]["type"] == "header"
+    assert "/scope -p" in json.dumps(view)
