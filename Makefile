@@ -18,7 +18,7 @@ help:
 	@echo "make train     train the model if the sources changed"
 	@echo "make validate  rasa data validate + lexicon/data consistency checks"
 	@echo "make eval      held-out NLU test + assessment evaluation -> docs/evaluation/"
-	@echo "make crossval  5-fold NLU cross-validation -> results/crossval/"
+	@echo "make crossval  3-fold NLU cross-validation -> results/crossval/"
 	@echo "make bench     classify throughput benchmark -> docs/performance.md"
 	@echo "make lint      ruff"
 
@@ -55,7 +55,7 @@ eval: train
 	@$(SCOPEBOT) eval
 
 crossval: spacy
-	@$(VENV)/bin/rasa test nlu --nlu data/nlu --cross-validation --folds 5 --out results/crossval
+	@$(VENV)/bin/rasa test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval
 
 lint: install
 	@$(VENV)/bin/ruff check bot actions channels tests bench

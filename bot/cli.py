@@ -117,16 +117,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 # ----- running the bot -------------------------------------------------------------------
+def _model_for_serving(args: argparse.Namespace) -> Path:
+    """--model when given (must exist), else the model for the current sources (trained if needed)."""
+    if args.model:
+        path = Path(args.model)
+        if not path.exists():
+            raise SystemExit(NO_MODEL.format(where=args.model))
+        return path
+    return ensure_model(quiet=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.supervisor import run_bot
 
-    return run_bot(ensure_model(quiet=True), port=args.port, action_port=args.action_port)
+    return run_bot(_model_for_serving(args), port=args.port, action_port=args.action_port)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
     from bot.supervisor import run_shell
 
-    return run_shell(ensure_model(quiet=True), action_port=args.action_port)
+    return run_shell(_model_for_serving(args), action_port=args.action_port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,10 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="train if needed, start the action server and Rasa")
     r.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_PORT", 5005)))
     r.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
+    r.add_argument("--model", help="serve this model archive instead of training/using the current one")
     r.set_defaults(func=cmd_run)
 
     sh = sub.add_parser("shell", help="talk to the bot in the terminal (Rasa shell)")
     sh.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
+    sh.add_argument("--model", help="talk to this model archive")
     sh.set_defaults(func=cmd_shell)
     return p
 

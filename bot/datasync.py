@@ -18,10 +18,9 @@ SYNONYMS_PATH = DATA_DIR / "synonyms.yml"
 #: Forms too short or too common to fire on their own inside any sentence; the
 #: canonicaliser still understands them when DIET tags them in context.
 MIN_LOOKUP_LEN = 3
-LOOKUP_STOPLIST = {"line", "text", "all", "bot", "call", "mail", "post", "ring", "app",
-                   "web", "net", "one", "may", "can", "care", "desk", "box", "voice",
-                   "live", "local", "home", "shop", "store", "team", "own", "inside",
-                   "social", "chat"}
+LOOKUP_STOPLIST = {"line", "text", "all", "bot", "mail", "post", "ring", "app",
+                   "web", "net", "one", "may", "can", "care", "desk", "box",
+                   "live", "local", "home", "shop", "store", "team", "own", "inside"}
 HEADER = "# Generated from bot/lexicon.yml by `scopebot sync-data`: edit the lexicon, not this file.\n"
 
 
@@ -44,7 +43,9 @@ def _shortest_span_forms(values: dict[str, list[str]]) -> set[str]:
     """
     keep: set[str] = set()
     for forms in values.values():
-        lowered = {str(f).lower() for f in forms}
+        # only forms that reach the lookup table can stand in for a longer one
+        lowered = {str(f).lower() for f in forms
+                   if len(str(f)) >= MIN_LOOKUP_LEN and str(f).lower() not in LOOKUP_STOPLIST}
         for f in lowered:
             words = f.split()
             if len(words) > 1:
@@ -61,8 +62,7 @@ def lookups_yaml() -> str:
     lines = [HEADER, 'version: "3.1"', "nlu:"]
     for entity in sorted(raw):
         forms = sorted(
-            {f for f in _shortest_span_forms(raw[entity])
-             if len(f) >= MIN_LOOKUP_LEN and f not in LOOKUP_STOPLIST},
+            _shortest_span_forms(raw[entity]),
             key=lambda f: (-len(f), f),
         )
         lines.append(f"- lookup: {entity}")

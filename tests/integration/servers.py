@@ -68,14 +68,15 @@ def post(url: str, data: bytes, timeout: float = 120, content_type: str = "appli
         return exc.code, exc.read().decode()
 
 
-def start_bot(db: Path, log: Path, port: int | None = None, action_port: int | None = None,
+def start_bot(db: Path, log: Path, model: Path, port: int | None = None, action_port: int | None = None,
               timeout: float = 240, env: dict[str, str] | None = None) -> Bot:
-    """Start ``scopebot run``; ``env`` adds to (or, with "", blanks) the inherited environment."""
+    """Start ``scopebot run`` on ``model`` (the session's, so a run never retrains);
+    ``env`` adds to (or, with "", blanks) the inherited environment."""
     port = port or free_port()
     action_port = action_port or free_port()
     env = {**os.environ, "SCOPEBOT_DB": str(db), "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
     out = open(log, "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--model", str(model), "--port", str(port),
                              "--action-port", str(action_port)], cwd=ROOT, env=env,
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     bot = Bot(proc, port, action_port, db, log)

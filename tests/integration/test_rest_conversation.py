@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bot(trained_model, tmp_path_factory):
     work = tmp_path_factory.mktemp("bot")
-    running = start_bot(work / "trackers.db", work / "bot.log")
+    running = start_bot(work / "trackers.db", work / "bot.log", trained_model)
     yield running
     running.stop()
 
@@ -79,15 +79,46 @@ def test_malformed_rest_body_is_a_4xx_not_a_500(bot, body):
 
 def test_conversation_survives_a_server_restart(trained_model, tmp_path):
     db = tmp_path / "restart.db"
-    first = start_bot(db, tmp_path / "a.log")
+    first = start_bot(db, tmp_path / "a.log", trained_model)
     try:
         a = assessment(first.send("survivor", "We answer Instagram DMs and email for our shoe store."))
         assert a["recommendation"] == "CONTACT_CENTER"
     finally:
         first.stop(signal.SIGKILL)
-    second = start_bot(db, tmp_path / "b.log")
+    second = start_bot(db, tmp_path / "b.log", trained_model)
     try:
         a = assessment(second.send("survivor", "we also take phone calls"))
         assert set(a["channels"]) == {"social", "email", "voice"}
     finally:
         second.stop()
+
+
+def test_supervisor_exits_non_zero_when_a_server_dies(trained_model, tmp_path):
+    import os
+    import subprocess
+    import time
+
+    running = start_bot(tmp_path / "die.db", tmp_path / "die.log", trained_model)
+    try:
+        pids = subprocess.run(["pgrep", "-f", f"run actions --actions actions --port {running.action_port}"],
+                              capture_output=True, text=True).stdout.split()
+        assert pids, "action server process not found"
+        for pid in pids:
+            os.kill(int(pid), signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while running.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert running.proc.returncode not in (None, 0)
+        assert "action server exited" in running.log.read_text()
+        # ...and it took the Rasa server down with it: the port no longer answers.
+        assert not _port_open(running.port)
+    finally:
+        running.stop(signal.SIGKILL)
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0

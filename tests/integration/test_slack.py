@@ -41,7 +41,7 @@ def fake():
 @pytest.fixture(scope="module")
 def bot(trained_model, tmp_path_factory, fake):
     work = tmp_path_factory.mktemp("slackbot")
-    running = start_bot(work / "trackers.db", work / "bot.log", env={
+    running = start_bot(work / "trackers.db", work / "bot.log", trained_model, env={
         "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
         "SLACK_APP_TOKEN": ""})
     yield running

@@ -19,6 +19,7 @@ def test_bad_bodies(raw, status):
     assert problem is not None and problem[0] == status and problem[1]
 
 
-@pytest.mark.parametrize("raw", [b'{"sender": "x", "message": ""}', b'{"sender": "x", "message": "hi", "metadata": {}}'])
+@pytest.mark.parametrize("raw", [b'{"sender": "x", "message": ""}',
+                                 b'{"sender": "x", "message": "hi", "metadata": {}}'])
 def test_good_bodies(raw):
     assert body_problem(raw) is None
