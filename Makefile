@@ -61,7 +61,7 @@ lint: install
 	@$(VENV)/bin/ruff check bot actions channels tests bench
 
 bench: train
-	@$(PY) bench/classify_throughput.py --write docs/performance.md
+	@$(PY) bench/classify_throughput.py --n 400 --write docs/performance.md
 
 lock:
 	@$(PY) -m pip freeze --exclude-editable | grep -v '^scopebot' > requirements/constraints.txt.new

@@ -34,7 +34,15 @@ def rasa_bin() -> str:
 
 # ----- classify ------------------------------------------------------------------------
 def cmd_classify(args: argparse.Namespace) -> int:
-    from bot.classify import InputError, Item, classify_items, read_items, write_records
+    from bot.classify import (
+        InputError,
+        Item,
+        classify_items,
+        classify_parallel,
+        read_items,
+        worker_count,
+        write_records,
+    )
 
     if args.description is None and args.file is None:
         print("scopebot classify: give a description or --file F (- for stdin)", file=sys.stderr)
@@ -52,11 +60,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
         where = args.model or f"{MODELS_DIR.relative_to(PROJECT_ROOT)}/"
         print(NO_MODEL.format(where=where), file=sys.stderr)
         return EXIT_USAGE
+    fmt = args.format or ("text" if args.file is None else "jsonl")
+    workers = worker_count(args.workers, len(items))
+    if workers > 1:
+        write_records(classify_parallel(model, items, workers), fmt, sys.stdout)
+        return 0
     from bot.nlu.parser import ScopeParser
 
-    parser = ScopeParser(model)
-    fmt = args.format or ("text" if args.file is None else "jsonl")
-    write_records(classify_items(parser, items), fmt, sys.stdout)
+    write_records(classify_items(ScopeParser(model), items), fmt, sys.stdout)
     return 0
 
 
@@ -150,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "jsonl"),
                    help="output format (default: text for one description, jsonl for --file)")
     c.add_argument("--model", help="model archive (default: newest in models/)")
+    c.add_argument("--workers", type=int, help="processes for large batches (default: one per core "
+                   "once there are 100+ descriptions per extra process)")
     c.set_defaults(func=cmd_classify)
 
     t = sub.add_parser("train", help="train the Rasa model if the sources changed")

@@ -97,6 +97,15 @@ def test_text_output_and_stdin(trained_model):
     assert [r["recommendation"] for r in recs] == ["CONTACT_CENTER", "UNDETERMINED", "BPO"]
 
 
+def test_worker_processes_give_the_same_records_in_order(trained_model, tmp_path, batch):
+    rows, serial = batch
+    path = tmp_path / "par.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows[: len(SPEC_EXAMPLES)]) + "\n")
+    proc = scopebot("--file", str(path), "--workers", "2", model=trained_model)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [json.loads(x) for x in proc.stdout.splitlines()] == serial[: len(SPEC_EXAMPLES)]
+
+
 def test_bad_json_line_is_named(trained_model, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "phone only"}\n{"text": oops}\n')
