@@ -1,36 +1,24 @@
-"""How an assessment or a brief is sent: text for every client, a custom payload for UIs."""
+"""Sending replies through Rasa's dispatcher; the messages themselves come from bot.replies."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.assessment import Assessment
-from bot.brief import render_brief
-from bot.conversation import option_payload
-from bot.render import render_text
+from bot.replies import assessment_message, brief_message
 
 
-def assessment_payload(assessment: Assessment, text: str) -> dict[str, Any]:
-    """`{"type": "assessment", ...}` with exactly the fields of `scopebot classify`."""
-    return {"type": "assessment", **assessment.to_record(text)}
+def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
+    dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [],
+                             json_message=message["custom"])
 
 
 def send_assessment(dispatcher: CollectingDispatcher, assessment: Assessment, text: str,
                     note: Optional[str] = None) -> None:
-    body = render_text(assessment)
-    if note:
-        body = f"{note}\n\n{body}"
-    buttons = []
-    if assessment.questions:
-        first = assessment.questions[0]
-        buttons = [{"title": o.title, "payload": option_payload(first, i)}
-                   for i, o in enumerate(first.options)]
-    dispatcher.utter_message(text=body, buttons=buttons,
-                             json_message=assessment_payload(assessment, text))
+    _send(dispatcher, assessment_message(assessment, text, note))
 
 
 def send_brief(dispatcher: CollectingDispatcher, assessment: Assessment) -> None:
-    markdown = render_brief(assessment)
-    dispatcher.utter_message(text=markdown, json_message={"type": "brief", "markdown": markdown})
+    _send(dispatcher, brief_message(assessment))

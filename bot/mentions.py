@@ -150,14 +150,11 @@ def context_role(text: str, start: int, end: int,
                  tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
     """``excluded``, ``planned`` or None, read from cue words around the mention."""
     toks = tokens if tokens is not None else _tokens(text)
-    left = _left_clause(toks, start, limit=6)
-    after = text[end:end + 60]
-    if _is_negated(left):
+    if _is_negated(_left_clause(toks, start, limit=6)):
         return "excluded"
-    if _PLANNED_AFTER.match(after):  # before the "isn't" check: "isn't live yet" is a plan
-        return "planned"
-    if _EXCLUDED_AFTER.match(after):
-        return "excluded"
+    after = right_cue_role(text, end)
+    if after:
+        return after
     left_wide = _left_clause(toks, start, limit=9)
     if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
         return "planned"
@@ -167,7 +164,7 @@ def context_role(text: str, start: int, end: int,
 def right_cue_role(text: str, end: int) -> Optional[str]:
     """A role stated *after* the mention ("phone is out of scope", "chat next year")."""
     after = text[end:end + 60]
-    if _PLANNED_AFTER.match(after):
+    if _PLANNED_AFTER.match(after):  # before the "isn't" check: "isn't live yet" is a plan
         return "planned"
     if _EXCLUDED_AFTER.match(after):
         return "excluded"

@@ -9,8 +9,7 @@ import pytest
 
 from bot.assessment import assess
 from bot.brief import render_brief
-from bot.conversation import option_payload
-from bot.render import render_text
+from bot.replies import assessment_message
 from bot.signals import Signals
 from channels.blocks import (
     ANSWER_PREFIX,
@@ -117,15 +116,7 @@ def test_scope_command_privacy_flag(text, expected):
 # ----- Block Kit -------------------------------------------------------------------------------------
 def rasa_message(signals: Signals, user_text: str = "hi", note: str | None = None) -> dict:
     """The message actions/replies.py sends for an assessment, as Rasa hands it to a channel."""
-    a = assess(signals)
-    text = render_text(a)
-    if note:
-        text = f"{note}\n\n{text}"
-    buttons = []
-    if a.questions:
-        q = a.questions[0]
-        buttons = [{"title": o.title, "payload": option_payload(q, i)} for i, o in enumerate(q.options)]
-    return {"text": text, "buttons": buttons, "custom": {"type": "assessment", **a.to_record(user_text)}}
+    return assessment_message(assess(signals), user_text, note)
 
 
 def kinds(blocks):
