@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install spacy data train run shell test test-fast validate eval crossval lint bench lock clean
+.PHONY: help install browser spacy data train run shell test test-fast validate eval crossval lint bench lock clean
 
 help:
 	@echo "make run       train if needed, start action server + Rasa (REST on :5005)"
@@ -24,6 +24,9 @@ help:
 
 install:
 	@bash scripts/bootstrap.sh
+
+browser:
+	@bash scripts/browser.sh
 
 spacy: install
 	@$(SCOPEBOT) build-spacy
@@ -45,7 +48,7 @@ validate: spacy
 	@$(VENV)/bin/rasa data validate --fail-on-warnings
 	@$(PY) -m pytest -q tests/unit/test_data_consistency.py
 
-test: install spacy
+test: install spacy browser
 	@$(PY) -m pytest
 
 test-fast: install

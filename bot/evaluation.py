@@ -163,7 +163,7 @@ def run_eval(model: Path, skip_nlu: bool = False) -> int:
         out = RESULTS_DIR / "nlu"
         nlu = run_rasa_test_nlu(model, out)
         for png in ("intent_confusion_matrix.png", "SignalResolver_confusion_matrix.png",
-                    "DIETClassifier_confusion_matrix.png"):
+                    "DIETClassifier_confusion_matrix.png", "BatchedDIETClassifier_confusion_matrix.png"):
             if (out / png).exists():
                 shutil.copy(out / png, REPORT_DIR / png)
     parser = ScopeParser(model)

@@ -139,6 +139,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
         print(f"\nscopebot is up (model {model.name}).\n"
               f"  REST:  POST http://localhost:{port}/webhooks/rest/webhook "
               '{"sender": "me", "message": "We take phone and chat for our shop"}\n'
+              f"  Web:   http://localhost:{port}/webhooks/web/ (demo page with the chat widget)\n"
               f"  Shell: make shell\n"
               f"  {slack.status_line()}\n"
               f"  Conversations are kept in {tracker_db()}. Ctrl-C stops both servers.\n",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from bot.vocabulary import MODEL_NAMES, label
+from bot.card import label_check, model_name, record_rows, text_parts
 from channels.mrkdwn import escape, markdown_to_mrkdwn, truncate
 
 __all__ = [
@@ -35,13 +35,6 @@ HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
 ACTION_ID_LIMIT = 255
 MAX_BLOCKS = 50
-
-_SIGNAL_FIELDS = (  # record field -> title, when the plain text has no "What I picked up" part
-    ("channels", "Channels"), ("planned_channels", "Planned channels"), ("excluded_channels", "Ruled out"),
-    ("processes", "Processes"), ("goals", "Goals"), ("direction", "Direction"), ("sourcing", "Sourcing"),
-    ("omnichannel", "Omnichannel"), ("automation", "Automation"),
-)
-
 
 # ----- small builders ----------------------------------------------------------------------
 def _plain(text: str, limit: int) -> dict[str, Any]:
@@ -109,47 +102,6 @@ def _answer_buttons(buttons: Optional[list[dict[str, Any]]], conversation: str) 
     return out[:24]  # an actions block holds at most 25 elements
 
 
-# ----- the plain text rendering, split into its parts -------------------------------------
-def _parts(text: str) -> dict[str, Any]:
-    """The paragraphs of ``bot.render.render_text`` output, by kind; ``note`` is what came first."""
-    parts: dict[str, Any] = {"note": [], "headline": None, "label_check": None, "picked_up": [], "advice": []}
-    seen_headline = False
-    for para in (text or "").split("\n\n"):
-        para = para.strip()
-        if not para:
-            continue
-        first, _, rest = para.partition("\n")
-        items = [line.strip()[2:] for line in rest.splitlines() if line.strip().startswith("- ")]
-        if para.startswith("Recommendation:"):
-            parts["headline"] = first
-            seen_headline = True
-        elif para.startswith("Label check:"):
-            parts["label_check"] = para[len("Label check:"):].strip()
-        elif first == "What I picked up:":
-            parts["picked_up"] = [tuple(i.split(": ", 1)) for i in items if ": " in i]
-        elif first == "Worth knowing:":
-            parts["advice"] = items
-        elif not seen_headline:
-            parts["note"].append(para)
-    return parts
-
-
-def _record_signals(record: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = []
-    for key, title in _SIGNAL_FIELDS:
-        value = record.get(key)
-        if value is None or value == []:
-            continue
-        if isinstance(value, bool):
-            shown = "yes, one shared history" if value else "no, separate queues"
-        elif isinstance(value, list):
-            shown = ", ".join(label(v) for v in value)
-        else:
-            shown = label(str(value))
-        rows.append((title, shown))
-    return rows
-
-
 def _fields(rows: list[tuple[str, str]]) -> list[dict[str, Any]]:
     blocks = []
     for start in range(0, len(rows), 10):  # at most 10 fields per section
@@ -162,11 +114,11 @@ def _fields(rows: list[tuple[str, str]]) -> list[dict[str, Any]]:
 def assessment_blocks(text: str, buttons: Optional[list[dict[str, Any]]], record: dict[str, Any],
                       conversation: str) -> tuple[str, list[dict[str, Any]]]:
     """``(fallback text, blocks)`` for an assessment reply."""
-    parts = _parts(text)
+    parts = text_parts(text)
     model = record.get("recommendation") or "UNDETERMINED"
     confidence = record.get("confidence") or ""
     determined = model != "UNDETERMINED"
-    name = MODEL_NAMES.get(model, label(model))
+    name = model_name(model)
     title = f"Recommendation: {name}" if determined else "Not enough to go on yet"
     fallback = parts["headline"] or (f"{title} ({confidence} confidence)" if determined else title)
 
@@ -177,13 +129,11 @@ def assessment_blocks(text: str, buttons: Optional[list[dict[str, Any]]], record
     if determined:
         blocks.append(_section(f"Confidence: *{escape(confidence)}*"))
     if record.get("label_mismatch"):
-        warning = parts["label_check"] or (
-            f"You asked for a {label(str(record.get('label_requested') or 'different model'))}, "
-            f"but what you describe is a {name}.")
+        warning = label_check(record, text)
         blocks.append(_section(f":warning: *Label check:* {escape(warning)}"))
     if record.get("reasons"):
         blocks.append(_section("*Why*\n" + _bullets(record["reasons"])))
-    rows = parts["picked_up"] or _record_signals(record)
+    rows = parts["picked_up"] or record_rows(record)
     if rows:
         blocks.append(_context("*What I picked up*"))
         blocks.extend(_fields(rows))

@@ -24,3 +24,15 @@ def parser(trained_model):
     from bot.nlu.parser import ScopeParser
 
     return ScopeParser(trained_model)
+
+
+@pytest.fixture(scope="session")
+def shared_bot(trained_model, tmp_path_factory):
+    """One running bot (supervisor, action server, Rasa server) for every test module that
+    only talks to it; modules that restart or kill the bot start their own."""
+    from tests.integration.servers import start_bot
+
+    work = tmp_path_factory.mktemp("shared-bot")
+    running = start_bot(work / "trackers.db", work / "bot.log", trained_model)
+    yield running
+    running.stop()

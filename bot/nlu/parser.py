@@ -61,20 +61,62 @@ class ScopeParser:
     def parse_raw(self, text: str) -> dict[str, Any]:
         return self._loop.run_until_complete(self.agent.parse_message(text))
 
+    def parse_raw_many(self, texts: list[str]) -> list[dict[str, Any]]:
+        """Rasa parse results for many texts from one run of the NLU graph.
+
+        Every component's ``process`` gets the whole list, so the per-run overhead is paid
+        once and DIET (``BatchedDIETClassifier``) predicts the batch in one network call.
+        The results equal :meth:`parse_raw`'s for each text (a test checks it).
+        """
+        if not texts:
+            return []
+        from rasa.core.channels.channel import UserMessage
+        from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        processor = self.agent.processor
+        messages = [UserMessage(t, sender_id="classify") for t in texts]
+        tracker = DialogueStateTracker.from_events("classify", [])
+        target = processor.model_metadata.nlu_target
+        results = processor.graph_runner.run(
+            inputs={PLACEHOLDER_MESSAGE: messages, PLACEHOLDER_TRACKER: tracker}, targets=[target])
+        parsed = []
+        for text, message in zip(texts, results[target]):
+            data = {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": []}
+            data.update(message.as_dict(only_output_properties=True))
+            parsed.append(data)
+        return parsed
+
     def parse(self, text: str) -> Parse:
-        cleaned, cut = truncate(clean(text))
-        pieces = chunks(cleaned)
-        if not pieces:
-            return Parse(text, None, 0.0, truncated=cut)
-        signals = Signals()
-        entities: list[dict[str, Any]] = []
-        first: dict[str, Any] | None = None
-        for piece in pieces:
-            data = self.parse_raw(piece)
-            first = first or data
-            found = resolved_entities(data)
-            entities.extend(found)
-            signals = signals.merge(Signals.from_entities(found))
-        intent = (first or {}).get("intent") or {}
-        return Parse(text, intent.get("name"), float(intent.get("confidence") or 0.0),
-                     entities, signals, cut)
+        return self.parse_many([text])[0]
+
+    def parse_many(self, texts: list[str], batch_size: int = 64) -> list[Parse]:
+        """:class:`Parse` per text, in order; long texts are cut into chunks that are parsed in
+        the same batches as everything else and merged back into their text's signals."""
+        prepared = []
+        for text in texts:
+            cleaned, cut = truncate(clean(text))
+            prepared.append((text, chunks(cleaned), cut))
+        pieces = [piece for _, parts, _ in prepared for piece in parts]
+        raw: list[dict[str, Any]] = []
+        for start in range(0, len(pieces), batch_size):
+            raw.extend(self.parse_raw_many(pieces[start:start + batch_size]))
+        out, at = [], 0
+        for text, parts, cut in prepared:
+            datas, at = raw[at:at + len(parts)], at + len(parts)
+            out.append(_combine(text, datas, cut))
+        return out
+
+
+def _combine(text: str, datas: list[dict[str, Any]], truncated: bool) -> Parse:
+    """One :class:`Parse` from the parse results of a text's chunks (the first chunk's intent)."""
+    if not datas:
+        return Parse(text, None, 0.0, truncated=truncated)
+    signals = Signals()
+    entities: list[dict[str, Any]] = []
+    for data in datas:
+        found = resolved_entities(data)
+        entities.extend(found)
+        signals = signals.merge(Signals.from_entities(found))
+    intent = datas[0].get("intent") or {}
+    return Parse(text, intent.get("name"), float(intent.get("confidence") or 0.0), entities, signals, truncated)

@@ -12,11 +12,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def bot(trained_model, tmp_path_factory):
-    work = tmp_path_factory.mktemp("bot")
-    running = start_bot(work / "trackers.db", work / "bot.log", trained_model)
-    yield running
-    running.stop()
+def bot(shared_bot):
+    return shared_bot
 
 
 def test_six_turns_reach_cx_bpo_then_a_correction_changes_it(bot):

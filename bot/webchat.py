@@ -1,0 +1,141 @@
+"""The web widget's side of a conversation, as plain data: ids, origins, message views, history.
+
+The Rasa channel (``channels/web.py``) is glue around these functions; keeping them free
+of Rasa and Sanic means the rules that protect visitors (who may read which conversation,
+which sites may call the bot, how long a message may be) are unit-tested directly.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any, Iterable, Optional
+from urllib.parse import urlsplit
+
+from bot.card import assessment_card
+
+#: Longest message a visitor may send from the widget (characters). A scope description
+#: of a few paragraphs fits; a pasted RFP belongs in `scopebot classify`.
+MAX_MESSAGE_CHARS = 4000
+#: Longest request body the widget endpoints read (bytes), whatever it contains.
+MAX_BODY_BYTES = 64 * 1024
+
+ID_PREFIX = "web-"
+_ID_PATTERN = re.compile(r"^web-[A-Za-z0-9_-]{32}$")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+BRIEF_PAYLOAD = "/ask_brief"
+RESTART_PAYLOAD = "/restart"
+BRIEF_FILENAME = "scope-brief.md"
+
+
+# ----- conversation ids -------------------------------------------------------------------
+def new_conversation_id() -> str:
+    """192 random bits: knowing your own id tells you nothing about anyone else's."""
+    return ID_PREFIX + secrets.token_urlsafe(24)
+
+
+def valid_conversation_id(value: Any) -> bool:
+    """Only ids this channel hands out are accepted, so a web visitor can never name a
+    Slack or REST conversation (those ids have other shapes)."""
+    return isinstance(value, str) and bool(_ID_PATTERN.match(value))
+
+
+# ----- origins (CORS) ---------------------------------------------------------------------
+def parse_origins(raw: Optional[str | Iterable[str]]) -> list[str]:
+    """Configured origins from ``"https://a.com, https://b.com"`` or a list; ``*`` allows any."""
+    if raw is None:
+        return []
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    return [str(i).strip().rstrip("/") for i in items if str(i).strip()]
+
+
+def origin_allowed(origin: Optional[str], own_origin: str, configured: Iterable[str]) -> bool:
+    """May a page on ``origin`` call the bot? No ``Origin`` header means no browser page
+    (curl, same-origin GET): allowed. Otherwise the bot's own origin, ``localhost`` on any
+    port, and what the configuration lists."""
+    if not origin:
+        return True
+    origin = origin.rstrip("/")
+    configured = list(configured)
+    if origin == own_origin.rstrip("/") or "*" in configured or origin in configured:
+        return True
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and (parts.hostname or "") in _LOCAL_HOSTS
+
+
+# ----- incoming messages ------------------------------------------------------------------
+def message_problem(body: Any) -> Optional[tuple[int, str]]:
+    """(status, reason) when a widget message body is unusable, else None."""
+    if not isinstance(body, dict):
+        return 400, 'body must be a JSON object: {"conversation_id": "...", "text": "..."}'
+    if not valid_conversation_id(body.get("conversation_id")):
+        return 400, "unknown conversation id; ask POST /webhooks/web/conversations for one"
+    text = body.get("text")
+    if not isinstance(text, str):
+        return 400, '"text" must be a string'
+    if len(text) > MAX_MESSAGE_CHARS:
+        return 413, (f"That message is {len(text):,} characters long; the limit is "
+                     f"{MAX_MESSAGE_CHARS:,}. Please shorten it or send it in parts.")
+    return None
+
+
+# ----- what the widget draws --------------------------------------------------------------
+def _buttons(raw: Any) -> list[dict[str, str]]:
+    out = []
+    for b in raw or []:
+        if isinstance(b, dict) and b.get("payload"):
+            out.append({"title": str(b.get("title") or b["payload"]), "payload": str(b["payload"])})
+    return out
+
+
+def bot_view(message: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """One bot message as the widget draws it, or None when it has nothing to show.
+
+    ``assessment`` is the reply's custom payload unchanged (the fields of `scopebot
+    classify`); ``card`` is what the card shows, derived from it by :mod:`bot.card`.
+    """
+    custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
+    text = str(message.get("text") or "")
+    view: dict[str, Any] = {"role": "bot", "text": text, "buttons": _buttons(message.get("buttons"))}
+    kind = custom.get("type")
+    if kind == "assessment":
+        record = {k: v for k, v in custom.items() if k != "type"}
+        view["assessment"] = record
+        view["card"] = assessment_card(text, record)
+    elif kind == "brief":
+        view["brief"] = {"markdown": str(custom.get("markdown") or text), "filename": BRIEF_FILENAME}
+        view["text"] = "Your scope brief is ready."
+    elif not text and not view["buttons"]:
+        return None
+    return view
+
+
+def _user_view(text: str, offered: list[dict[str, str]]) -> Optional[dict[str, Any]]:
+    """A visitor's message in the history: a clicked answer shows as its button title;
+    the widget's own commands (brief, restart) are not shown at all."""
+    if text.startswith("/"):
+        titles = [b["title"] for b in offered if b["payload"] == text]
+        return {"role": "user", "text": titles[0]} if titles else None
+    return {"role": "user", "text": text}
+
+
+def history_from_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The visible conversation since the last restart, from tracker events (as dicts)."""
+    shown: list[dict[str, Any]] = []
+    offered: list[dict[str, str]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "restart":
+            shown, offered = [], []
+        elif kind == "user":
+            view = _user_view(str(event.get("text") or ""), offered)
+            if view:
+                shown.append(view)
+        elif kind == "bot":
+            data = event.get("data") or {}
+            view = bot_view({"text": event.get("text"), "buttons": data.get("buttons"), "custom": data.get("custom")})
+            if view:
+                shown.append(view)
+                offered = view["buttons"] or offered
+    return shown

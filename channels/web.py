@@ -1,0 +1,172 @@
+"""The website chat widget's channel: the script, a demo page and a small JSON API.
+
+    GET  /webhooks/web/               demo company page with the widget on it
+    GET  /webhooks/web/widget.js      the embeddable script (one <script> tag)
+    POST /webhooks/web/conversations  -> {"conversation_id": "web-..."}  (random, unguessable)
+    POST /webhooks/web/message        {"conversation_id", "text"} -> {"messages": [...]}
+    POST /webhooks/web/history        {"conversation_id"} -> {"messages": [...]}
+
+Conversation ids travel in request bodies, never in URLs, so they stay out of access
+logs. Which sites may call the API is configuration (``SCOPEBOT_WEB_ORIGINS`` or
+``allowed_origins`` in credentials.yml); the bot's own origin and localhost always may.
+The decisions themselves live in :mod:`bot.webchat`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
+
+from bot.webchat import (
+    MAX_BODY_BYTES,
+    bot_view,
+    history_from_events,
+    message_problem,
+    new_conversation_id,
+    origin_allowed,
+    parse_origins,
+    valid_conversation_id,
+)
+
+ASSETS = Path(__file__).resolve().parent / "web_assets"
+ORIGINS_ENV = "SCOPEBOT_WEB_ORIGINS"
+
+#: The demo page runs only our own script and loads nothing from elsewhere.
+DEMO_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+class WebChatInput(InputChannel):
+    """Rasa input channel for ``channels/web_assets/widget.js``."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> WebChatInput:
+        credentials = credentials or {}
+        origins = os.environ.get(ORIGINS_ENV)
+        return cls(parse_origins(origins if origins else credentials.get("allowed_origins")))
+
+    def __init__(self, allowed_origins: Optional[list[str]] = None) -> None:
+        self.allowed_origins = list(allowed_origins or [])
+
+    # ----- HTTP helpers --------------------------------------------------------------------
+    def _cors(self, request: Request, resp: HTTPResponse) -> HTTPResponse:
+        # Rasa's server-wide sanic-cors (configured by `--cors`, empty by default) would
+        # otherwise rewrite these headers; this flag tells it they have been decided.
+        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+        origin = request.headers.get("origin")
+        if origin and origin_allowed(origin, _own_origin(request), self.allowed_origins):
+            resp.headers["Access-Control-Allow-Origin"] = origin
+            resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+            resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            resp.headers["Access-Control-Max-Age"] = "600"
+        resp.headers["Vary"] = "Origin"
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    def _api(self, request: Request) -> tuple[Optional[dict[str, Any]], Optional[HTTPResponse]]:
+        """The JSON body of an API call, or the response that refuses it."""
+        origin = request.headers.get("origin")
+        if not origin_allowed(origin, _own_origin(request), self.allowed_origins):
+            return None, response.json({"error": "this site may not use the assistant"}, status=403)
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            return None, response.json({"error": "request body too large"}, status=413)
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return None, response.json({"error": "body must be JSON"}, status=400)
+        if not isinstance(body, dict):
+            return None, response.json({"error": "body must be a JSON object"}, status=400)
+        return body, None
+
+    # ----- routes --------------------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        web = Blueprint("scopebot_web", __name__)
+
+        @web.middleware("response")
+        async def answer_preflight(request: Request, resp: HTTPResponse) -> Optional[HTTPResponse]:
+            # sanic-cors answers every OPTIONS request before any route runs; the answer
+            # for the widget's endpoints is this channel's own origin policy.
+            if request.method == "OPTIONS":
+                return self._preflight(request)
+            return None
+
+        @web.route("/", methods=["GET"])
+        async def demo(request: Request) -> HTTPResponse:
+            return response.html(_asset("demo.html"), headers={
+                "Content-Security-Policy": DEMO_CSP, "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer"})
+
+        @web.route("/widget.js", methods=["GET"])
+        async def widget(request: Request) -> HTTPResponse:
+            return response.text(_asset("widget.js"), content_type="application/javascript; charset=utf-8",
+                                 headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+
+        @web.route("/conversations", methods=["POST", "OPTIONS"])
+        async def conversations(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self._preflight(request)
+            _, refused = self._api(request)
+            if refused:
+                return self._cors(request, refused)
+            return self._cors(request, response.json({"conversation_id": new_conversation_id()}, status=201))
+
+        @web.route("/message", methods=["POST", "OPTIONS"])
+        async def message(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self._preflight(request)
+            body, refused = self._api(request)
+            if refused:
+                return self._cors(request, refused)
+            problem = message_problem(body)
+            if problem:
+                status, reason = problem
+                return self._cors(request, response.json({"error": reason}, status=status))
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(body["text"], collector, body["conversation_id"],
+                                             input_channel=self.name()))
+            views = [v for v in (bot_view(m) for m in collector.messages) if v]
+            return self._cors(request, response.json({"messages": views}))
+
+        @web.route("/history", methods=["POST", "OPTIONS"])
+        async def history(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self._preflight(request)
+            body, refused = self._api(request)
+            if refused:
+                return self._cors(request, refused)
+            conversation_id = (body or {}).get("conversation_id")
+            if not valid_conversation_id(conversation_id):
+                return self._cors(request, response.json({"error": "unknown conversation id"}, status=400))
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(conversation_id)
+            events = [e.as_dict() for e in tracker.events] if tracker else []
+            return self._cors(request, response.json({"messages": history_from_events(events)}))
+
+        return web
+
+    def _preflight(self, request: Request) -> HTTPResponse:
+        origin = request.headers.get("origin")
+        if not origin_allowed(origin, _own_origin(request), self.allowed_origins):
+            return response.empty(status=403)
+        return self._cors(request, response.empty(status=204))
+
+
+def _own_origin(request: Request) -> str:
+    """The origin this request reached the bot on (behind a proxy: what the proxy forwards)."""
+    scheme = request.headers.get("x-forwarded-proto") or request.scheme
+    return f"{scheme}://{request.host}"

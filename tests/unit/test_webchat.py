@@ -1,0 +1,164 @@
+"""The web widget's rules without Rasa: ids, origins, message limits, card and history views."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.assessment import assess
+from bot.card import assessment_card, label_check, record_rows, text_parts
+from bot.replies import assessment_message, brief_message
+from bot.signals import Signals
+from bot.webchat import (
+    BRIEF_FILENAME,
+    MAX_MESSAGE_CHARS,
+    bot_view,
+    history_from_events,
+    message_problem,
+    new_conversation_id,
+    origin_allowed,
+    parse_origins,
+    valid_conversation_id,
+)
+
+CONTACT_CENTER_BOUGHT_AS_CALL_CENTER = Signals(
+    channels=frozenset({"voice", "chat", "email"}), excluded_channels=frozenset({"sms"}),
+    planned_channels=frozenset({"messaging"}), label_requested="CALL_CENTER")
+
+
+def message(signals: Signals, text: str = "we need a call center") -> dict:
+    return assessment_message(assess(signals), text)
+
+
+# ----- ids ------------------------------------------------------------------------------------
+def test_conversation_ids_are_random_and_only_our_own_shape_is_accepted():
+    ids = {new_conversation_id() for _ in range(200)}
+    assert len(ids) == 200
+    assert all(valid_conversation_id(i) for i in ids)
+    assert all(re.fullmatch(r"web-[A-Za-z0-9_-]{32}", i) for i in ids)
+
+
+@pytest.mark.parametrize("bad", [None, 5, "", "alice", "U024BE7LH", "web-short", "web-" + "a" * 31,
+                                 "web-" + "a" * 33, "web-" + "a" * 31 + "/", "../web-" + "a" * 32, ["web-"]])
+def test_foreign_or_made_up_ids_are_refused(bad):
+    assert not valid_conversation_id(bad)
+
+
+# ----- origins --------------------------------------------------------------------------------
+@pytest.mark.parametrize("origin, configured, allowed", [
+    (None, [], True),                                        # not a browser page
+    ("https://bot.example.com", [], True),                   # the bot's own origin
+    ("http://localhost:8000", [], True),
+    ("http://127.0.0.1:5500", [], True),
+    ("https://evil.example.net", [], False),
+    ("https://www.shop.com", ["https://www.shop.com"], True),
+    ("https://www.shop.com/", ["https://www.shop.com"], True),
+    ("https://shop.com", ["https://www.shop.com"], False),
+    ("http://localhost.evil.net", [], False),
+    ("https://anything.io", ["*"], True),
+    ("null", [], False),                                      # sandboxed iframes, file:// pages
+])
+def test_origin_policy(origin, configured, allowed):
+    assert origin_allowed(origin, "https://bot.example.com", configured) is allowed
+
+
+def test_origins_from_configuration():
+    assert parse_origins(" https://a.com, https://b.com/ ,,") == ["https://a.com", "https://b.com"]
+    assert parse_origins(["https://a.com"]) == ["https://a.com"]
+    assert parse_origins(None) == [] and parse_origins("") == []
+
+
+# ----- incoming messages ----------------------------------------------------------------------
+def test_message_limits_and_shapes():
+    cid = new_conversation_id()
+    assert message_problem({"conversation_id": cid, "text": "hi"}) is None
+    assert message_problem({"conversation_id": cid, "text": ""}) is None  # the bot answers empties itself
+    assert message_problem({"conversation_id": cid, "text": "x" * MAX_MESSAGE_CHARS}) is None
+    status, reason = message_problem({"conversation_id": cid, "text": "x" * (MAX_MESSAGE_CHARS + 1)})
+    assert status == 413 and "limit is 4,000" in reason
+    assert message_problem([])[0] == 400
+    assert message_problem({"conversation_id": "alice", "text": "hi"})[0] == 400
+    assert message_problem({"conversation_id": cid, "text": 5})[0] == 400
+
+
+# ----- card -----------------------------------------------------------------------------------
+def test_card_carries_model_mismatch_chips_reasons_and_questions():
+    msg = message(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)
+    card = assessment_card(msg["text"], msg["custom"])
+    assert card["model"] == "CONTACT_CENTER" and card["model_title"] == "Contact center" and card["determined"]
+    assert card["label_check"] and "call center" in card["label_check"].lower()
+    groups = {g["name"]: g["chips"] for g in card["signals"]}
+    assert {c["label"] for c in groups["Channels"]} == {"phone", "chat", "email"}
+    assert [c["state"] for c in groups["Ruled out"]] == ["excluded"]
+    assert [c["state"] for c in groups["Planned channels"]] == ["planned"]
+    assert card["reasons"] == msg["custom"]["reasons"] and card["reasons"]
+    assert [q["id"] for q in card["questions"]] == [q["id"] for q in msg["custom"]["follow_up_questions"]]
+
+
+def test_card_for_nothing_found_is_undetermined():
+    msg = message(Signals(), "")
+    card = assessment_card(msg["text"], msg["custom"])
+    assert card["model"] == "UNDETERMINED" and not card["determined"] and card["label_check"] is None
+    assert card["questions"] and card["questions"][0]["id"] == "channels"
+
+
+def test_text_only_signals_reach_the_card():
+    msg = message(Signals(channels=frozenset({"voice"}), industries=frozenset({"healthcare"})))
+    names = [g["name"] for g in assessment_card(msg["text"], msg["custom"])["signals"]]
+    assert "Industry" in names and "Channels" in names
+
+
+def test_label_check_falls_back_to_a_sentence_from_the_record():
+    record = {"label_mismatch": True, "label_requested": "CALL_CENTER", "recommendation": "BPO"}
+    assert label_check(record) == "You asked for a call center, but what you describe is a BPO."
+    assert label_check({"label_mismatch": False}) is None
+
+
+def test_text_parts_keep_notes_before_the_headline():
+    parts = text_parts("Got it, dropping chat.\n\nRecommendation: Call center (high confidence)\n\nWhy:\n- x")
+    assert parts["note"] == ["Got it, dropping chat."] and parts["headline"].startswith("Recommendation:")
+    assert record_rows({"channels": ["voice"], "omnichannel": False}) == [
+        ("Channels", "phone"), ("Omnichannel", "no, separate queues")]
+
+
+# ----- views and history ----------------------------------------------------------------------
+def test_bot_view_of_each_reply_kind():
+    msg = message(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)
+    view = bot_view(msg)
+    assert view["assessment"]["recommendation"] == "CONTACT_CENTER" and "type" not in view["assessment"]
+    assert view["card"]["model"] == "CONTACT_CENTER" and view["buttons"] == msg["buttons"]
+    brief = bot_view(brief_message(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)))
+    assert brief["brief"]["filename"] == BRIEF_FILENAME
+    assert brief["brief"]["markdown"].startswith("# Scope brief: contact center")
+    assert bot_view({"text": "hello <b>", "buttons": None})["text"] == "hello <b>"  # text stays text
+    assert bot_view({"text": "", "buttons": []}) is None
+
+
+def _bot_event(msg: dict) -> dict:
+    return {"event": "bot", "text": msg.get("text"),
+            "data": {"buttons": msg.get("buttons"), "custom": msg.get("custom")}}
+
+
+def test_history_shows_the_visible_conversation_since_the_last_restart():
+    first = message(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)
+    payload = first["buttons"][0]["payload"]
+    events = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "user", "text": "old conversation"},
+        {"event": "bot", "text": "old reply", "data": {}},
+        {"event": "restart"},
+        {"event": "user", "text": "We need a call center for phone, chat and email"},
+        {"event": "slot", "name": "x", "value": 1},
+        _bot_event(first),
+        {"event": "user", "text": payload},        # a clicked answer
+        {"event": "user", "text": "/ask_brief"},   # the widget's own command: not shown
+        _bot_event(brief_message(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER))),
+    ]
+    shown = history_from_events(events)
+    assert [m["role"] for m in shown] == ["user", "bot", "user", "bot"]
+    assert shown[0]["text"].startswith("We need a call center")
+    assert shown[1]["card"]["model"] == "CONTACT_CENTER"
+    assert shown[2]["text"] == first["buttons"][0]["title"]
+    assert "brief" in shown[3]
+    assert not any(m.get("text") in ("old conversation", "old reply") for m in shown)
