@@ -19,7 +19,7 @@ help:
 	@echo "make validate  rasa data validate + lexicon/data consistency checks"
 	@echo "make eval      held-out NLU test + assessment evaluation -> docs/evaluation/"
 	@echo "make crossval  3-fold NLU cross-validation -> results/crossval/"
-	@echo "make bench     classify throughput benchmark -> docs/performance.md"
+	@echo "make bench     classify throughput, and turns/start-up/memory/training vs a stock rasa init bot -> docs/performance.md"
 	@echo "make lint      ruff"
 
 install:
@@ -65,6 +65,7 @@ lint: install
 
 bench: train
 	@$(PY) bench/classify_throughput.py --n 400 --write docs/performance.md
+	@$(PY) bench/turns_vs_stock.py --turns 240 --write docs/performance.md
 
 lock:
 	@$(PY) -m pip freeze --exclude-editable | grep -v '^scopebot' > requirements/constraints.txt.new

@@ -62,7 +62,10 @@ def summary(lat: list[float]) -> dict:
             "p95_ms": lat_ms[int(0.95 * (len(lat_ms) - 1))], "n": len(lat)}
 
 
-def _cli_seconds(model: Path, texts: list[str], n: int, workers: int) -> float:
+def cli_run(model: Path, texts: list[str], n: int, workers: int) -> dict:
+    """`scopebot classify --file F --stats --workers N` on n descriptions: the CLI's own
+    count of descriptions per second after its model has loaded, and the whole run's time."""
+    import re
     import subprocess
     import tempfile
 
@@ -70,22 +73,25 @@ def _cli_seconds(model: Path, texts: list[str], n: int, workers: int) -> float:
         for i in range(n):
             f.write(json.dumps({"text": texts[i % len(texts)]}) + "\n")
     cmd = [sys.executable, "-m", "bot.cli", "classify", "--file", f.name, "--workers", str(workers),
-           "--model", str(model)]
+           "--model", str(model), "--stats"]
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
     elapsed = time.perf_counter() - t0
     Path(f.name).unlink()
-    assert len(out.splitlines()) == n
-    return elapsed
+    assert len(proc.stdout.splitlines()) == n
+    rate = float(re.search(r"\(([0-9.]+)/s;", proc.stderr).group(1))
+    return {"workers": workers, "n": n, "wall_s": elapsed, "per_second": rate}
 
 
-def cli_parallel(model: Path, texts: list[str], n: int, workers: int) -> dict:
-    """`scopebot classify --workers N`, run on n and on 2n inputs: the extra n descriptions
-    divided by the extra time is the rate after the model has loaded (start-up cancels out)."""
-    t_n = _cli_seconds(model, texts, n, workers)
-    t_2n = _cli_seconds(model, texts, 2 * n, workers)
-    return {"workers": workers, "n": 2 * n, "startup_s": t_n - n * (t_2n - t_n) / n,
-            "per_second": n / (t_2n - t_n)}
+def batched(parser, items: list[str]) -> dict:
+    """In-process `classify` path: batches of BATCH_SIZE through one graph run each."""
+    from bot.classify import Item, classify_items
+
+    t0 = time.perf_counter()
+    for record, _ in classify_items(parser, [Item(i, t) for i, t in enumerate(items, 1)]):
+        json.dumps(record)
+    elapsed = time.perf_counter() - t0
+    return {"per_second": len(items) / elapsed, "n": len(items)}
 
 
 def main() -> int:
@@ -93,7 +99,6 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--model", help="model archive (default: the current one, trained if needed)")
     ap.add_argument("--write", help="update this Markdown file between the bench markers")
-    ap.add_argument("--workers", type=int, default=2, help="processes for the CLI batch measurement")
     args = ap.parse_args()
 
     from bot.assessment import assess
@@ -109,6 +114,7 @@ def main() -> int:
     items = [texts[i % len(texts)] for i in range(args.n)]
     for text in texts[:10]:  # warm-up: the first calls trace TensorFlow graphs
         parser.parse(text)
+    parser.parse_many(texts[:64])
 
     def ours(text: str) -> None:
         json.dumps(assess(parser.parse(text).signals).to_record(text))
@@ -116,8 +122,8 @@ def main() -> int:
     peer = summary(timed(parser.parse_raw, items))
     mine = summary(timed(ours, items))
     result = {"machine": machine(), "model": model.name, "model_load_s": load_s,
-              "scopebot": mine, "peer_bare_rasa_parse": peer,
-              "cli_parallel": cli_parallel(model, texts, args.n, args.workers)}
+              "scopebot": mine, "peer_bare_rasa_parse": peer, "batched": batched(parser, items),
+              "cli": [cli_run(model, texts, 2 * args.n, w) for w in (1, 2)]}
     print(json.dumps(result, indent=2))
     if args.write:
         write(Path(args.write), result)
@@ -125,7 +131,11 @@ def main() -> int:
 
 
 def write(path: Path, r: dict) -> None:
-    m, p = r["scopebot"], r["peer_bare_rasa_parse"]
+    m, p, b = r["scopebot"], r["peer_bare_rasa_parse"], r["batched"]
+    best = max(r["cli"], key=lambda c: c["per_second"])
+    verdict = "met" if best["per_second"] >= 50 else "missed"
+    cli_rows = [f"| `scopebot classify --file F --workers {c['workers']}` ({c['n']} descriptions) "
+                f"| {c['per_second']:.1f} | whole run {c['wall_s']:.0f} s |" for c in r["cli"]]
     block = "\n".join([
         MARK_BEGIN,
         "### `scopebot classify` throughput",
@@ -134,7 +144,9 @@ def write(path: Path, r: dict) -> None:
         f"Command: `.venv/bin/python bench/classify_throughput.py --n {m['n']} --write docs/performance.md` "
         "(`make bench`). Inputs: the 80 labelled descriptions, cycled.",
         "",
-        "| pipeline (same run, same model) | descriptions/s | p50 ms | p95 ms |",
+        "One message at a time (what the bot does per turn), same run, same model:",
+        "",
+        "| pipeline | descriptions/s | p50 ms | p95 ms |",
         "|---|---|---|---|",
         f"| scopebot: parse + resolve + rulebook + JSON | {m['per_second']:.1f} | {m['p50_ms']:.1f} "
         f"| {m['p95_ms']:.1f} |",
@@ -142,12 +154,18 @@ def write(path: Path, r: dict) -> None:
         "",
         f"Overhead of the project's own layer: {(m['p50_ms'] - p['p50_ms']):.1f} ms per description at p50.",
         "",
-        f"Batch CLI, `scopebot classify --file F --workers {r['cli_parallel']['workers']}` on "
-        f"{r['cli_parallel']['n'] // 2} and {r['cli_parallel']['n']} descriptions: "
-        f"**{r['cli_parallel']['per_second']:.1f} descriptions/s** after start-up "
-        f"(extra descriptions / extra seconds; start-up incl. model loading: {r['cli_parallel']['startup_s']:.0f} s). "
-        "Target: ≥ 50/s after the model has loaded: **missed**. One process is bound by Rasa's per-message "
-        "DIET prediction (about half of each parse), so a batch uses one process per core.",
+        "Batch mode (what `scopebot classify` does): batches of 64 descriptions go through one run of the",
+        "NLU graph, and `BatchedDIETClassifier` predicts each batch in one TensorFlow call.",
+        "",
+        "| batch path | descriptions/s after the model has loaded | |",
+        "|---|---|---|",
+        f"| in-process `classify_items` | {b['per_second']:.1f} | (loaded once) |",
+        *cli_rows,
+        "",
+        "CLI rates are what `--stats` reports: descriptions divided by the seconds from the model being "
+        "loaded to the last record written (with `--workers 2` the workers load their models inside that "
+        "time, so the figure includes it). "
+        f"Target ≥ 50/s after the model has loaded: **{verdict}** ({best['per_second']:.1f}/s at best).",
         MARK_END,
     ])
     text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"

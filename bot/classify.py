@@ -83,9 +83,7 @@ def classify_items(parser, items: list[Item]) -> Iterator[tuple[dict, Assessment
         yield from classify_batch(parser, batch)
 
 
-# ----- several worker processes for large batches ------------------------------------
-#: Below this many descriptions, loading the model in extra processes costs more than it saves.
-MIN_ITEMS_PER_EXTRA_WORKER = 400
+# ----- several worker processes (machines with many cores) ----------------------------
 _worker_parser = None
 
 
@@ -116,13 +114,10 @@ def classify_parallel(model_path: Path, items: list[Item], workers: int) -> Iter
 
 
 def worker_count(requested: int | None, n_items: int) -> int:
-    """Workers to use: as asked, else one per core but only for batches big enough to pay off."""
-    import os
-
-    if requested is not None:
-        return max(1, requested)
-    cores = os.cpu_count() or 1
-    return max(1, min(cores, n_items // MIN_ITEMS_PER_EXTRA_WORKER))
+    """Processes to use: as asked, else one. Measured on two cores (docs/performance.md):
+    one process predicting whole batches uses both cores through TensorFlow's own threads,
+    and a second process only makes them compete."""
+    return max(1, min(requested or 1, max(1, n_items)))
 
 
 def write_records(results: Iterable[tuple[dict, Assessment]], fmt: str, out: TextIO) -> int:

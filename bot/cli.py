@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -62,12 +63,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     fmt = args.format or ("text" if args.file is None else "jsonl")
     workers = worker_count(args.workers, len(items))
+    started = time.perf_counter()
     if workers > 1:
-        write_records(classify_parallel(model, items, workers), fmt, sys.stdout)
-        return 0
-    from bot.nlu.parser import ScopeParser
+        results = classify_parallel(model, items, workers)
+    else:
+        from bot.nlu.parser import ScopeParser
 
-    write_records(classify_items(ScopeParser(model), items), fmt, sys.stdout)
+        results = classify_items(ScopeParser(model), items)
+    loaded = time.perf_counter()  # (workers > 1: their models load lazily, inside the timing)
+    count = write_records(results, fmt, sys.stdout)
+    if args.stats:
+        done = time.perf_counter()
+        print(f"scopebot classify: {count} descriptions in {done - loaded:.2f} s after the model loaded "
+              f"({count / max(done - loaded, 1e-9):.1f}/s; loading took {loaded - started:.1f} s)", file=sys.stderr)
     return 0
 
 
@@ -141,7 +149,21 @@ def _model_for_serving(args: argparse.Namespace) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.supervisor import run_bot
 
-    return run_bot(_model_for_serving(args), port=args.port, action_port=args.action_port)
+    return run_bot(_model_for_serving(args), port=args.port, action_port=args.action_port,
+                   action_url=args.action_url or None)
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    from bot.supervisor import run_actions
+
+    return run_actions(args.port)
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    from bot.cluster import run_cluster
+
+    return run_cluster(_model_for_serving(args), replicas=args.replicas, port=args.port,
+                       first_backend_port=args.backend_port)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -161,8 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "jsonl"),
                    help="output format (default: text for one description, jsonl for --file)")
     c.add_argument("--model", help="model archive (default: newest in models/)")
-    c.add_argument("--workers", type=int, help="processes for large batches (default: one per core "
-                   "once there are 100+ descriptions per extra process)")
+    c.add_argument("--workers", type=int, help="processes for large batches (default 1: one process already "
+                   "predicts whole batches on every core)")
+    c.add_argument("--stats", action="store_true", help="print the throughput after model loading to stderr")
     c.set_defaults(func=cmd_classify)
 
     t = sub.add_parser("train", help="train the Rasa model if the sources changed")
@@ -185,7 +208,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_PORT", 5005)))
     r.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
     r.add_argument("--model", help="serve this model archive instead of training/using the current one")
+    r.add_argument("--action-url", default=os.environ.get("SCOPEBOT_ACTION_URL", ""),
+                   help="use the action server at this URL (e.g. http://actions:5055/webhook) instead of "
+                   "starting one")
     r.set_defaults(func=cmd_run)
+
+    a = sub.add_parser("actions", help="run only an action server (deployments with separate action servers)")
+    a.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
+    a.set_defaults(func=cmd_actions)
+
+    cl = sub.add_parser("cluster", help="N replicas (Rasa + action server each) behind a round-robin "
+                        "balancer on one machine; needs DATABASE_URL and REDIS_URL")
+    cl.add_argument("--replicas", type=int, default=2)
+    cl.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_PORT", 5005)),
+                    help="the balancer's port")
+    cl.add_argument("--backend-port", type=int, default=6005,
+                    help="replica i serves on this port + i, its action server on this port + 100 + i")
+    cl.add_argument("--model", help="serve this model archive")
+    cl.set_defaults(func=cmd_cluster)
 
     sh = sub.add_parser("shell", help="talk to the bot in the terminal (Rasa shell)")
     sh.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))

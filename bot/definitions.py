@@ -49,3 +49,8 @@ def define(models: Iterable[str], integration_asked: bool = False) -> str:
 STEER_BACK = ("Sorry, I didn't catch that. Tell me about your support operation, e.g. which "
               "channels customers use and what work you want to outsource, or say \"help\".")
 RESTARTED = "Done, I've cleared everything. Describe the operation from scratch whenever you're ready."
+
+#: Said instead of silence when a turn produced no reply at all: the action server is down
+#: or restarting. What was said before that message is kept in the conversation store.
+UNAVAILABLE = ("Sorry, I couldn't work that one out: part of the assistant is restarting. Everything up to "
+               "your last message is kept; please send that message again in a minute.")

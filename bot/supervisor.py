@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Optional
 
 from bot.paths import PROJECT_ROOT
+from bot.profiles import Profile, ProfileError, check_services
+from bot.security import ServerSecurity
 from bot.settings import SlackSettings, load_env
 
 VAR_DIR = PROJECT_ROOT / "var"
@@ -28,15 +30,16 @@ def tracker_db() -> Path:
     return Path(os.environ.get("SCOPEBOT_DB") or VAR_DIR / "scopebot.db").resolve()
 
 
-def runtime_endpoints(action_port: int) -> Path:
-    """endpoints.yml with this run's action server URL and tracker database (under var/)."""
+def runtime_endpoints(action_port: int, profile: Optional[Profile] = None, action_url: Optional[str] = None,
+                      tag: Optional[str] = None) -> Path:
+    """This run's endpoints.yml (under var/): the profile's stores and the action server URL."""
     VAR_DIR.mkdir(exist_ok=True)
+    profile = profile or Profile.from_env()
     db = tracker_db()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    text = (PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")
-    text = text.replace("http://localhost:5055/webhook", f"http://localhost:{action_port}/webhook")
-    text = text.replace("db: var/scopebot.db", f"db: {db}")
-    path = VAR_DIR / f"endpoints.runtime-{action_port}.yml"
+    if profile.name == "embedded":
+        db.parent.mkdir(parents=True, exist_ok=True)
+    text = profile.endpoints_yaml(action_url or f"http://localhost:{action_port}/webhook", db)
+    path = VAR_DIR / f"endpoints.runtime-{tag or action_port}.yml"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -79,12 +82,13 @@ def start_action_server(port: int) -> subprocess.Popen:
 
 
 def start_rasa(model: Path, port: int, endpoints: Path, extra: Optional[list[str]] = None,
-               credentials: Optional[Path] = None) -> subprocess.Popen:
-    from bot.cli import rasa_bin
-
-    cmd = [rasa_bin(), "run", "--model", str(model), "--port", str(port), "--endpoints", str(endpoints),
-           "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"), *(extra or [])]
-    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=_env())
+               credentials: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> subprocess.Popen:
+    """``rasa run`` through ``channels.rasa_server``, which adds the API token from the
+    environment in-process, so it never shows up in a process list."""
+    cmd = [sys.executable, "-m", "channels.rasa_server", "--model", str(model), "--port", str(port),
+           "--endpoints", str(endpoints), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
+           *(extra or [])]
+    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**_env(), **(env or {})})
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT) -> bool:
@@ -115,13 +119,36 @@ def stop(*procs: subprocess.Popen) -> None:
             p.kill()
 
 
-def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
+def _refuse(message: str) -> int:
+    print(f"scopebot: {message}", file=sys.stderr, flush=True)
+    return 2
+
+
+def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: Optional[str] = None) -> int:
+    """Serve the bot until Ctrl-C/SIGTERM or until a process it supervises dies.
+
+    ``action_url``: use an action server that runs elsewhere (``scopebot actions``) instead
+    of starting one; then only the Rasa server is supervised, and while that action server
+    is down users get an apology instead of an assessment.
+    """
     load_env()
+    try:
+        profile = Profile.from_env()
+        security = ServerSecurity.from_env()
+    except (ProfileError, ValueError) as exc:
+        return _refuse(str(exc))
+    problems = check_services(profile)
+    if problems:
+        for problem in problems:
+            print(f"scopebot: {problem}", file=sys.stderr)
+        return _refuse("not starting: the production profile's services must be reachable "
+                       "(unset DATABASE_URL and REDIS_URL for the embedded profile)")
     slack = SlackSettings.from_env()
-    endpoints = runtime_endpoints(action_port)
+    endpoints = runtime_endpoints(action_port, profile, action_url, tag=str(port))
     credentials = runtime_credentials(port, slack)
-    actions = start_action_server(action_port)
-    rasa = start_rasa(model, port, endpoints, credentials=credentials)
+    actions = None if action_url else start_action_server(action_port)
+    rasa = start_rasa(model, port, endpoints, credentials=credentials,
+                      env={**profile.child_env(), **security.child_env()})
     stopping = {"flag": False}
 
     def on_signal(signum, _frame):
@@ -129,43 +156,59 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    supervised = [("Rasa server", rasa)] + ([("action server", actions)] if actions else [])
     try:
-        if not wait_http(f"http://localhost:{action_port}/health", actions):
+        if actions and not wait_http(f"http://localhost:{action_port}/health", actions):
             print("scopebot: the action server did not start", file=sys.stderr)
             return 1
         if not wait_http(f"http://localhost:{port}/", rasa):
             print("scopebot: the Rasa server did not start", file=sys.stderr)
             return 1
         print(f"\nscopebot is up (model {model.name}).\n"
+              f"  Storage: {profile.describe(tracker_db())}\n"
               f"  REST:  POST http://localhost:{port}/webhooks/rest/webhook "
               '{"sender": "me", "message": "We take phone and chat for our shop"}\n'
               f"  Web:   http://localhost:{port}/webhooks/web/ (demo page with the chat widget)\n"
               f"  Shell: make shell\n"
               f"  {slack.status_line()}\n"
-              f"  Conversations are kept in {tracker_db()}. Ctrl-C stops both servers.\n",
+              f"  {security.status_line()}\n"
+              f"  Actions: {action_url or f'http://localhost:{action_port}/webhook'}. "
+              "Ctrl-C stops what this command started.\n",
               flush=True)
         while not stopping["flag"]:
-            for name, proc in (("action server", actions), ("Rasa server", rasa)):
+            for name, proc in supervised:
                 if proc.poll() is not None:
                     print(f"scopebot: the {name} exited (code {proc.returncode}); stopping.", file=sys.stderr)
                     return proc.returncode or 1
             time.sleep(0.5)
         return 0
     finally:
-        stop(rasa, actions)
+        stop(*(p for _, p in supervised))
+
+
+def run_actions(port: int = 5055) -> int:
+    """Only an action server (for deployments that run action servers apart from Rasa)."""
+    actions = start_action_server(port)
+    try:
+        return actions.wait()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stop(actions)
 
 
 def run_shell(model: Path, action_port: int = 5055) -> int:
     from bot.cli import rasa_bin
 
-    endpoints = runtime_endpoints(action_port)
+    profile = Profile.from_env()
+    endpoints = runtime_endpoints(action_port, profile, tag="shell")
     actions = start_action_server(action_port)
     try:
         if not wait_http(f"http://localhost:{action_port}/health", actions):
             print("scopebot: the action server did not start", file=sys.stderr)
             return 1
         return subprocess.call([rasa_bin(), "shell", "--model", str(model), "--endpoints", str(endpoints)],
-                               cwd=PROJECT_ROOT, env=_env())
+                               cwd=PROJECT_ROOT, env={**_env(), **profile.child_env()})
     finally:
         stop(actions)
 

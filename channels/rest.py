@@ -15,6 +15,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.definitions import UNAVAILABLE
+
 #: Longest message accepted over REST (characters); longer bodies get 413.
 MAX_MESSAGE_CHARS = 100_000
 MAX_SENDER_CHARS = 256
@@ -55,6 +57,14 @@ class ValidatingRestInput(RestInput):
                 if problem:
                     status, reason = problem
                     return response.json({"error": reason}, status=status)
+            return None
+
+        @bp.middleware("response")
+        async def never_silent(request: Request, resp):  # type: ignore[no-untyped-def]
+            # Rasa answers `[]` when the turn failed (the action server is down): say so.
+            if request.method == "POST" and resp is not None and resp.status == 200 and resp.body == b"[]":
+                recipient = (json.loads(request.body or b"{}") or {}).get("sender")
+                return response.json([{"recipient_id": recipient, "text": UNAVAILABLE}])
             return None
 
         return bp

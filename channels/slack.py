@@ -52,6 +52,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.definitions import UNAVAILABLE
 from bot.settings import SlackSettings, load_env
 from channels.blocks import (
     BRIEF_ACTION,
@@ -63,7 +64,7 @@ from channels.blocks import (
     request_blocks,
 )
 from channels.bolt_glue import DropRepeats, quiet_client_token_warning, to_bolt_request, to_sanic_response
-from channels.dedup import MemorySeenStore, SeenStore
+from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
 from channels.mrkdwn import slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
 
@@ -282,6 +283,9 @@ class ScopeSlackApp:
             logger.exception("Rasa failed on a Slack message in %s", conversation)
             await self._post(place, SORRY, None)
             return
+        if not output.messages:  # no reply at all: the action server is down
+            await self._post(place, UNAVAILABLE, None)
+            return
         for message in output.messages:
             rendered = render_message(message, conversation)
             if rendered is not None:
@@ -350,7 +354,7 @@ class SlackInput(InputChannel):
         if not settings.enabled:
             raise RasaException("The Slack channel needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                                 "(in the environment or .env).")
-        return cls(settings)
+        return cls(settings, seen_store_from_env())
 
     def __init__(self, settings: SlackSettings, seen: Optional[SeenStore] = None) -> None:
         self.settings = settings

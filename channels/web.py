@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
+from bot.definitions import UNAVAILABLE
 from bot.webchat import (
     MAX_BODY_BYTES,
     bot_view,
@@ -141,6 +142,8 @@ class WebChatInput(InputChannel):
             await on_new_message(UserMessage(body["text"], collector, body["conversation_id"],
                                              input_channel=self.name()))
             views = [v for v in (bot_view(m) for m in collector.messages) if v]
+            if not collector.messages:  # no reply at all: the action server is down
+                views = [bot_view({"text": UNAVAILABLE})]
             return self._cors(request, response.json({"messages": views}))
 
         @web.route("/history", methods=["POST", "OPTIONS"])

@@ -66,3 +66,26 @@ def test_every_resolved_value_is_canonical(parser):
     for e in resolved:
         if e["entity"] != "volume":
             assert e["value"] in CANONICAL[e["entity"]], e
+
+
+def test_batched_parsing_equals_one_message_at_a_time(parser):
+    """`scopebot classify` parses batches (one DIET call per batch); the results must be the
+    ones the bot gets for each message alone, including long texts cut into chunks."""
+    import yaml
+
+    from bot.paths import PROJECT_ROOT
+
+    cases = yaml.safe_load((PROJECT_ROOT / "tests/assessment/cases.yml").read_text(encoding="utf-8"))
+    texts = [c["text"] for c in (cases["cases"] if isinstance(cases, dict) else cases)][:40]
+    texts += ["", "hi", " ".join(texts[:12])]  # empty, chit-chat, and one long enough to be chunked
+
+    def key(data):
+        ents = sorted(str((e["entity"], e["start"], e["end"], e.get("value"), e.get("role"), e.get("extractor")))
+                      for e in data["entities"])
+        return data["intent"]["name"], round(data["intent"]["confidence"], 3), ents
+
+    batched = parser.parse_raw_many(texts[:-1])
+    assert [key(b) for b in batched] == [key(parser.parse_raw(t)) for t in texts[:-1]]
+    many = parser.parse_many(texts)
+    one = [parser.parse(t) for t in texts]
+    assert [(p.intent, p.signals) for p in many] == [(p.intent, p.signals) for p in one]

@@ -1,0 +1,339 @@
+"""The production profile on the machine's PostgreSQL and Redis: persistence, two replicas,
+faults, security defaults. On a laptop without those services these tests skip and say
+why; with CI=true a missing service is a failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.definitions import UNAVAILABLE
+from tests.integration.servers import ROOT, assessment, free_port, post, start_bot
+
+pytestmark = pytest.mark.slow
+
+PG = ("127.0.0.1", 5432)
+REDIS = ("127.0.0.1", 6379)
+
+
+def _listening(addr) -> bool:
+    try:
+        with socket.create_connection(addr, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _need(addr, name: str) -> None:
+    if not _listening(addr):
+        reason = f"{name} is not running on {addr[0]}:{addr[1]}"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI=true: the production tests must run)")
+        pytest.skip(reason)
+
+
+def _pg(dbname: str = "postgres"):
+    import psycopg2
+
+    conn = psycopg2.connect(host=PG[0], port=PG[1], dbname=dbname, user="postgres", connect_timeout=5)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    _need(PG, "PostgreSQL")
+    name = f"scopebot_test_{uuid.uuid4().hex[:10]}"
+    conn = _pg()
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    yield f"postgresql://postgres@{PG[0]}:{PG[1]}/{name}"
+    conn = _pg()
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    _need(REDIS, "Redis")
+    return f"redis://{REDIS[0]}:{REDIS[1]}/3"
+
+
+@pytest.fixture(scope="module")
+def production_env(database_url, redis_url):
+    return {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+
+
+def _events_of(database_url: str, sender: str) -> int:
+    conn = _pg(database_url.rsplit("/", 1)[1])
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM events WHERE sender_id = %s", (sender,))
+        count = cur.fetchone()[0]
+    conn.close()
+    return count
+
+
+# ----- two replicas -------------------------------------------------------------------------
+class Replicas(list):
+    """[replica a, replica b]; b uses a separately started action server (``actions``) so a
+    test can take that down while b keeps running."""
+
+    actions: subprocess.Popen
+    action_port: int
+    work: Path
+
+
+@pytest.fixture(scope="module")
+def replicas(trained_model, tmp_path_factory, production_env):
+    work = tmp_path_factory.mktemp("replicas")
+    group = Replicas()
+    group.work, group.action_port = work, free_port()
+    group.actions = _start_actions(group.action_port, work / "actions.log")
+    try:
+        group.append(start_bot(work / "unused-a.db", work / "a.log", trained_model, env=production_env))
+        group.append(start_bot(work / "unused-b.db", work / "b.log", trained_model, env={
+            **production_env, "SCOPEBOT_ACTION_URL": f"http://127.0.0.1:{group.action_port}/webhook"}))
+        yield group
+    finally:
+        for bot in group:
+            bot.stop()
+        if group.actions.poll() is None:
+            _kill_group(group.actions)
+
+
+def test_conversations_live_in_postgres(replicas, database_url):
+    a, _ = replicas
+    me = f"pg-{uuid.uuid4().hex[:8]}"
+    assert assessment(a.send(me, "We run phone support for a bank"))["channels"] == ["voice"]
+    assert _events_of(database_url, me) > 0
+    assert not a.db.exists()  # nothing went to SQLite
+
+
+def test_alternate_turns_on_two_replicas_keep_every_signal(replicas, database_url):
+    a, b = replicas
+    me = f"alt-{uuid.uuid4().hex[:8]}"
+    turns = ["We answer phone calls for an insurance company", "customers also email us",
+             "and we have live chat on the website", "we'd like WhatsApp too", "also SMS reminders"]
+    events_before = 0
+    for i, text in enumerate(turns):
+        replies = (a if i % 2 == 0 else b).send(me, text)
+        assert replies
+        events_now = _events_of(database_url, me)
+        assert events_now > events_before  # every turn landed in the shared store
+        events_before = events_now
+    final = assessment(replies)
+    assert {"voice", "email", "chat", "messaging", "sms"} <= set(final["channels"])
+    assert final["recommendation"] == "CONTACT_CENTER"
+
+
+def _balanced(backends: list[str]):
+    """Start bot.cluster.Balancer in a thread; returns (url, stop)."""
+    import asyncio
+
+    from bot.cluster import Balancer
+
+    port = free_port()
+    stop = {}
+    ready = threading.Event()
+
+    def run():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        event = asyncio.Event()
+        stop["fn"] = lambda: loop.call_soon_threadsafe(event.set)
+        loop.call_soon(ready.set)
+        loop.run_until_complete(Balancer(backends).serve(port, event))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(10)
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return f"http://127.0.0.1:{port}", lambda: (stop["fn"](), thread.join(10))
+
+
+def test_fifty_simultaneous_conversations_over_both_replicas_do_not_leak(replicas):
+    a, b = replicas
+    url, stop = _balanced([a.url, b.url])
+    run = uuid.uuid4().hex[:6]
+    extra = {0: ("customers also email us", "email"), 1: ("we also run live chat", "chat")}
+
+    def converse(i: int):
+        me = f"many-{run}-{i}"
+        said, channel = extra[i % 2]
+        turns = ["We only take phone calls for our clinic", said]
+        out = None
+        for text in turns:
+            status, body = post(f"{url}/webhooks/rest/webhook", json.dumps({"sender": me, "message": text}).encode())
+            assert status == 200, body
+            out = assessment(json.loads(body))
+        return i, channel, out
+
+    try:
+        with ThreadPoolExecutor(50) as pool:
+            results = list(pool.map(converse, range(50)))
+    finally:
+        stop()
+    for i, channel, out in results:
+        assert out is not None, i
+        assert set(out["channels"]) == {"voice", channel}, (i, out["channels"])
+
+
+# ----- faults --------------------------------------------------------------------------------
+def test_sigkill_and_restart_keeps_the_conversation_on_postgres(replicas, trained_model, production_env):
+    me = f"kill-{uuid.uuid4().hex[:8]}"
+    replicas[0].send(me, "We take phone calls and emails for a travel agency")
+    replicas[0].stop(signal.SIGKILL)
+    replicas[0] = start_bot(replicas.work / "unused-a.db", replicas.work / "a2.log", trained_model, env=production_env)
+    a = assessment(replicas[0].send(me, "we also do live chat"))
+    assert {"voice", "email", "chat"} <= set(a["channels"])
+
+
+def _start_actions(port: int, log: Path) -> subprocess.Popen:
+    out = open(log, "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "actions", "--port", str(port)], cwd=ROOT,
+                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("action server did not start")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+
+
+def test_action_server_down_gets_an_apology_then_the_conversation_resumes(replicas):
+    b = replicas[1]
+    me = f"down-{uuid.uuid4().hex[:8]}"
+    assert assessment(b.send(me, "We answer phone calls for a gym chain"))["channels"] == ["voice"]
+    _kill_group(replicas.actions)
+    replies = b.send(me, "we also answer emails")
+    assert [r.get("text") for r in replies] == [UNAVAILABLE]
+    status, body = post(f"{b.url}/webhooks/web/conversations", b"{}")
+    web_id = json.loads(body)["conversation_id"]
+    turn = {"conversation_id": web_id, "text": "We take phone calls for a bakery"}
+    status, body = post(f"{b.url}/webhooks/web/message", json.dumps(turn).encode())
+    assert status == 200 and [m["text"] for m in json.loads(body)["messages"]] == [UNAVAILABLE]
+    replicas.actions = _start_actions(replicas.action_port, replicas.work / "actions.log")
+    a = assessment(b.send(me, "and we run live chat"))
+    assert "voice" in a["channels"] and "chat" in a["channels"]
+
+
+@pytest.mark.parametrize("variable, url", [
+    ("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/scopebot"),
+    ("REDIS_URL", "redis://127.0.0.1:1/0"),
+])
+def test_unreachable_service_at_start_is_a_clear_error_within_seconds(trained_model, variable, url, request):
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    if variable == "REDIS_URL":
+        env["DATABASE_URL"] = request.getfixturevalue("database_url")
+    else:
+        env.pop("REDIS_URL", None)
+    env[variable] = url
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--model", str(trained_model),
+                           "--port", str(free_port()), "--action-port", str(free_port())],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert time.monotonic() - started < 30
+    assert variable in proc.stderr and "127.0.0.1:1" in proc.stderr
+
+
+def _restart_postgres() -> None:
+    if shutil.which("pg_ctlcluster") and shutil.which("pg_lsclusters"):
+        version, cluster = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True,
+                                          check=True).stdout.split()[:2]
+        subprocess.run(["pg_ctlcluster", version, cluster, "restart"], check=True, timeout=120)
+    else:
+        subprocess.run(["service", "postgresql", "restart"], check=True, timeout=120)
+    deadline = time.monotonic() + 60
+    while not _listening(PG) and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def test_bot_reconnects_after_postgres_restarts(replicas):
+    if not (shutil.which("pg_ctlcluster") or shutil.which("service")) or os.geteuid() != 0:
+        pytest.skip("cannot restart PostgreSQL on this machine (needs root and pg_ctlcluster or service)")
+    a, _ = replicas
+    me = f"pgrestart-{uuid.uuid4().hex[:8]}"
+    a.send(me, "We handle phone calls for a utility company")
+    _restart_postgres()
+    time.sleep(2)
+    out = assessment(a.send(me, "customers email us as well"))
+    assert {"voice", "email"} <= set(out["channels"])
+
+
+# ----- security defaults ---------------------------------------------------------------------
+API_TOKEN = "tok-" + uuid.uuid4().hex
+SLACK_SECRET = "sec-" + uuid.uuid4().hex
+SLACK_TOKEN = "xoxb-" + uuid.uuid4().hex
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_http_api_is_off_by_default(shared_bot):
+    assert _get(f"{shared_bot.url}/conversations/alice/tracker") == 404
+    assert _get(f"{shared_bot.url}/status") == 404
+
+
+def test_api_needs_its_token_bodies_are_capped_and_no_secret_is_logged(trained_model, tmp_path):
+    log = tmp_path / "bot.log"
+    bot = start_bot(tmp_path / "s.db", log, trained_model, env={
+        "SCOPEBOT_ENABLE_API": "true", "SCOPEBOT_API_TOKEN": API_TOKEN,
+        "SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
+        "SLACK_API_URL": "http://127.0.0.1:9/api/", "SLACK_APP_TOKEN": ""})
+    try:
+        bot.send("secure-1", "We answer phone calls for a pharmacy")
+        assert _get(f"{bot.url}/conversations/secure-1/tracker") == 401
+        assert _get(f"{bot.url}/conversations/secure-1/tracker?token=wrong-token-value") == 401
+        assert _get(f"{bot.url}/conversations/secure-1/tracker?token={API_TOKEN}") == 200
+        status, _ = post(f"{bot.url}/webhooks/rest/webhook", b'{"sender": "x", "message": "' + b"a" * 2_000_000
+                         + b'"}')
+        assert status == 413
+        ps = subprocess.run(["ps", "axww", "-o", "args"], capture_output=True, text=True).stdout
+        assert API_TOKEN not in ps
+    finally:
+        bot.stop()
+    text = log.read_text(errors="replace")
+    for secret in (API_TOKEN, SLACK_SECRET, SLACK_TOKEN):
+        assert secret not in text
+    for endpoints in (ROOT / "var").glob("endpoints.runtime-*.yml"):
+        assert API_TOKEN not in endpoints.read_text()

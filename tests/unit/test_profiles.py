@@ -1,0 +1,116 @@
+"""Deployment profiles and server security settings, without starting anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cluster import Balancer
+from bot.profiles import (
+    DB_PASSWORD_VAR,
+    REDIS_PASSWORD_VAR,
+    Profile,
+    ProfileError,
+    check_services,
+    parse_database_url,
+    parse_redis_url,
+)
+from bot.security import ServerSecurity
+
+DB = Path("/srv/scopebot/var/scopebot.db")
+
+
+def test_embedded_is_the_default_and_needs_nothing():
+    profile = Profile.from_env({})
+    assert profile.name == "embedded" and profile.postgres is None and profile.redis is None
+    endpoints = yaml.safe_load(profile.endpoints_yaml("http://localhost:5055/webhook", DB))
+    assert endpoints["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": str(DB)}
+    assert "lock_store" not in endpoints  # Rasa's in-memory lock store
+    assert check_services(profile) == [] and profile.child_env() == {}
+
+
+def test_production_profile_from_urls_keeps_passwords_out_of_the_file():
+    env = {"DATABASE_URL": "postgresql://bot:s%40cret@db.internal:6543/scopebot",
+           "REDIS_URL": "redis://:r3dis@cache.internal:6380/2"}
+    profile = Profile.from_env(env)
+    assert profile.name == "production"
+    text = profile.endpoints_yaml("http://localhost:5055/webhook", DB)
+    assert "s@cret" not in text and "r3dis" not in text
+    assert f"${{{DB_PASSWORD_VAR}}}" in text and f"${{{REDIS_PASSWORD_VAR}}}" in text
+    assert profile.child_env() == {DB_PASSWORD_VAR: "s@cret", REDIS_PASSWORD_VAR: "r3dis"}
+    endpoints = yaml.safe_load(text)
+    store, lock = endpoints["tracker_store"], endpoints["lock_store"]
+    assert store["type"] == "channels.tracker_store.ReconnectingSQLTrackerStore"
+    assert (store["dialect"], store["url"], store["port"], store["db"], store["username"]) == (
+        "postgresql", "db.internal", 6543, "scopebot", "bot")
+    assert (lock["type"], lock["url"], lock["port"], lock["db"]) == ("redis", "cache.internal", 6380, 2)
+
+
+def test_production_without_redis_is_one_replica_with_memory_locks():
+    profile = Profile.from_env({"DATABASE_URL": "postgresql://localhost/scopebot"})
+    assert profile.redis is None and "one replica only" in profile.describe()
+    assert "lock_store" not in yaml.safe_load(profile.endpoints_yaml("http://x/webhook", DB))
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"REDIS_URL": "redis://localhost"}, "DATABASE_URL is not"),
+    ({"DATABASE_URL": "mysql://localhost/x"}, "postgresql://"),
+    ({"DATABASE_URL": "postgresql://localhost"}, "name a database"),
+    ({"DATABASE_URL": "postgresql://localhost/x", "REDIS_URL": "http://localhost"}, "redis://"),
+    ({"DATABASE_URL": "postgresql://localhost/x", "REDIS_URL": "redis://localhost/zero"}, "database number"),
+])
+def test_half_or_wrong_configuration_is_refused_with_the_reason(env, says):
+    with pytest.raises(ProfileError, match=says):
+        Profile.from_env(env)
+
+
+def test_url_defaults():
+    pg = parse_database_url("postgres://db/scopebot")
+    assert (pg.host, pg.port, pg.username, pg.password) == ("db", 5432, None, None)
+    r = parse_redis_url("redis://cache")
+    assert (r.host, r.port, r.db, r.password) == ("cache", 6379, 0, None)
+
+
+def test_unreachable_services_are_named_quickly():
+    profile = Profile.from_env({"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/scopebot",
+                                "REDIS_URL": "redis://127.0.0.1:2/0"})
+    problems = check_services(profile)
+    assert len(problems) == 2
+    assert "DATABASE_URL" in problems[0] and "127.0.0.1:1" in problems[0]
+    assert "REDIS_URL" in problems[1]
+
+
+# ----- security ------------------------------------------------------------------------------
+def test_api_is_off_by_default():
+    s = ServerSecurity.from_env({})
+    assert not s.enable_api and s.rasa_args() == [] and "off" in s.status_line()
+    assert s.child_env() == {"SANIC_REQUEST_MAX_SIZE": str(1024 * 1024)}
+
+
+def test_api_on_needs_a_real_token():
+    with pytest.raises(ValueError, match="SCOPEBOT_API_TOKEN"):
+        ServerSecurity.from_env({"SCOPEBOT_ENABLE_API": "true"})
+    with pytest.raises(ValueError, match="16"):
+        ServerSecurity.from_env({"SCOPEBOT_ENABLE_API": "1", "SCOPEBOT_API_TOKEN": "short"})
+    s = ServerSecurity.from_env({"SCOPEBOT_ENABLE_API": "yes", "SCOPEBOT_API_TOKEN": "t" * 24,
+                                 "SCOPEBOT_API_CORS": "https://ops.example.com"})
+    assert s.rasa_args() == ["--enable-api", "--auth-token", "t" * 24, "--cors", "https://ops.example.com"]
+    assert "t" * 24 not in s.status_line()
+
+
+def test_body_limit_is_configurable_but_sane():
+    assert ServerSecurity.from_env({"SCOPEBOT_MAX_BODY_BYTES": "65536"}).max_body_bytes == 65536
+    for bad in ("lots", "10"):
+        with pytest.raises(ValueError):
+            ServerSecurity.from_env({"SCOPEBOT_MAX_BODY_BYTES": bad})
+
+
+def test_balancer_takes_turns():
+    b = Balancer(["http://a", "http://b", "http://c"])
+    firsts = [b.order()[0] for _ in range(6)]
+    assert firsts == ["http://a", "http://b", "http://c"] * 2
+    assert sorted(b.order()) == ["http://a", "http://b", "http://c"]
+    with pytest.raises(ValueError):
+        Balancer([])
