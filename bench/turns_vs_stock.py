@@ -82,6 +82,7 @@ def wait_answer(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
 
 
 def train_stock(workdir: Path) -> tuple[float, Path]:
+    workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("rasa")), "init", "--no-prompt", "--init-dir", str(workdir)],
                    cwd=workdir.parent, env={**ENV, "RASA_CACHE_DIRECTORY": str(workdir.parent / "stock-cache")},

@@ -3,6 +3,7 @@
 The supervisor starts ``python -m channels.rasa_server <rasa run args>``; this adds
 ``--enable-api --auth-token ...`` (only when the API is asked for) from the environment,
 so the token is never on a command line that ``ps`` shows to every user of the machine.
+It also installs the measured fixes of :mod:`channels.speedups`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import sys
 
 def main() -> None:
     from bot.security import ServerSecurity
+    from channels import speedups
 
     security = ServerSecurity.from_env()
+    speedups.install()
     sys.argv = ["rasa", "run", *sys.argv[1:], *security.rasa_args()]
     from rasa.__main__ import main as rasa_main
 

@@ -69,7 +69,7 @@ def post(url: str, data: bytes, timeout: float = 120, content_type: str = "appli
 
 
 def start_bot(db: Path, log: Path, model: Path, port: int | None = None, action_port: int | None = None,
-              timeout: float = 240, env: dict[str, str] | None = None) -> Bot:
+              timeout: float = 240, env: dict[str, str] | None = None, wait: bool = True) -> Bot:
     """Start ``scopebot run`` on ``model`` (the session's, so a run never retrains);
     ``env`` adds to (or, with "", blanks) the inherited environment."""
     port = port or free_port()
@@ -80,17 +80,24 @@ def start_bot(db: Path, log: Path, model: Path, port: int | None = None, action_
                              "--action-port", str(action_port)], cwd=ROOT, env=env,
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     bot = Bot(proc, port, action_port, db, log)
+    if wait:
+        wait_ready(bot, timeout)
+    return bot
+
+
+def wait_ready(bot: Bot, timeout: float = 240) -> Bot:
+    """Block until ``bot`` answers a message (start several bots first, then wait: they load in parallel)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"bot exited with {proc.returncode}; log:\n{log.read_text()[-3000:]}")
+        if bot.proc.poll() is not None:
+            raise RuntimeError(f"bot exited with {bot.proc.returncode}; log:\n{bot.log.read_text()[-3000:]}")
         try:
             bot.send("__ping__", "hello", timeout=30)
             return bot
         except (OSError, AssertionError):
             time.sleep(1)
     bot.stop()
-    raise RuntimeError(f"bot did not answer in {timeout}s; log:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"bot did not answer in {timeout}s; log:\n{bot.log.read_text()[-3000:]}")
 
 
 def assessment(replies: list[dict]) -> dict | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bot.definitions import UNAVAILABLE
-from tests.integration.servers import ROOT, assessment, free_port, post, start_bot
+from tests.integration.servers import ROOT, assessment, free_port, post, start_bot, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -107,9 +107,11 @@ def replicas(trained_model, tmp_path_factory, production_env):
     group.work, group.action_port = work, free_port()
     group.actions = _start_actions(group.action_port, work / "actions.log")
     try:
-        group.append(start_bot(work / "unused-a.db", work / "a.log", trained_model, env=production_env))
+        group.append(start_bot(work / "unused-a.db", work / "a.log", trained_model, env=production_env, wait=False))
         group.append(start_bot(work / "unused-b.db", work / "b.log", trained_model, env={
-            **production_env, "SCOPEBOT_ACTION_URL": f"http://127.0.0.1:{group.action_port}/webhook"}))
+            **production_env, "SCOPEBOT_ACTION_URL": f"http://127.0.0.1:{group.action_port}/webhook"}, wait=False))
+        for bot in group:
+            wait_ready(bot, timeout=420)  # two models loading at once on two cores
         yield group
     finally:
         for bot in group:
