@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.markdown import replace_block  # noqa: E402 - after the path set-up
+
 MARK_BEGIN = "<!-- turns-bench:begin -->"
 MARK_END = "<!-- turns-bench:end -->"
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -328,13 +331,7 @@ def write(path: Path, r: dict) -> None:
         f"{verdict(r['training_s']['scopebot'] <= 180)}.",
         MARK_END,
     ])
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"
-    if MARK_BEGIN in text:
-        head, rest = text.split(MARK_BEGIN, 1)
-        text = head + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    replace_block(path, MARK_BEGIN, MARK_END, block)
 
 
 if __name__ == "__main__":

@@ -118,49 +118,47 @@ class WebChatInput(InputChannel):
             return response.text(_asset("widget.js"), content_type="application/javascript; charset=utf-8",
                                  headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
-        @web.route("/conversations", methods=["POST", "OPTIONS"])
-        async def conversations(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self._preflight(request)
-            _, refused = self._api(request)
-            if refused:
-                return self._cors(request, refused)
-            return self._cors(request, response.json({"conversation_id": new_conversation_id()}, status=201))
+        async def new_conversation(request: Request, body: dict[str, Any]) -> HTTPResponse:
+            return response.json({"conversation_id": new_conversation_id()}, status=201)
 
-        @web.route("/message", methods=["POST", "OPTIONS"])
-        async def message(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self._preflight(request)
-            body, refused = self._api(request)
-            if refused:
-                return self._cors(request, refused)
+        async def message(request: Request, body: dict[str, Any]) -> HTTPResponse:
             problem = message_problem(body)
             if problem:
                 status, reason = problem
-                return self._cors(request, response.json({"error": reason}, status=status))
+                return response.json({"error": reason}, status=status)
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(body["text"], collector, body["conversation_id"],
                                              input_channel=self.name()))
             views = [v for v in (bot_view(m) for m in collector.messages) if v]
             if not collector.messages:  # no reply at all: the action server is down
                 views = [bot_view({"text": UNAVAILABLE})]
-            return self._cors(request, response.json({"messages": views}))
+            return response.json({"messages": views})
 
-        @web.route("/history", methods=["POST", "OPTIONS"])
-        async def history(request: Request) -> HTTPResponse:
+        async def history(request: Request, body: dict[str, Any]) -> HTTPResponse:
+            conversation_id = body.get("conversation_id")
+            if not valid_conversation_id(conversation_id):
+                return response.json({"error": "unknown conversation id"}, status=400)
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(conversation_id)
+            events = [e.as_dict() for e in tracker.events] if tracker else []
+            return response.json({"messages": history_from_events(events)})
+
+        for path, handler in (("/conversations", new_conversation), ("/message", message), ("/history", history)):
+            web.add_route(self._api_route(handler), path, methods=["POST", "OPTIONS"], name=handler.__name__)
+
+        return web
+
+    def _api_route(self, handler: Callable[[Request, dict[str, Any]], Awaitable[HTTPResponse]]
+                   ) -> Callable[[Request], Awaitable[HTTPResponse]]:
+        """A JSON API endpoint: preflight, origin and body checks first, CORS headers on every answer."""
+        async def route(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self._preflight(request)
             body, refused = self._api(request)
-            if refused:
-                return self._cors(request, refused)
-            conversation_id = (body or {}).get("conversation_id")
-            if not valid_conversation_id(conversation_id):
-                return self._cors(request, response.json({"error": "unknown conversation id"}, status=400))
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(conversation_id)
-            events = [e.as_dict() for e in tracker.events] if tracker else []
-            return self._cors(request, response.json({"messages": history_from_events(events)}))
+            if refused or body is None:
+                return self._cors(request, refused or response.json({"error": "bad request"}, status=400))
+            return self._cors(request, await handler(request, body))
 
-        return web
+        return route
 
     def _preflight(self, request: Request) -> HTTPResponse:
         origin = request.headers.get("origin")
