@@ -27,3 +27,31 @@ def test_same_verdict_as_rasa(response, valid):
     original = RemoteAction._validate_action_result
     assert verdict(original) is valid
     assert verdict(speedups._validate_action_result) is valid
+
+
+def test_event_lookup_table_resolves_every_name_like_rasa():
+    from rasa.shared.core.events import Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    from channels import speedups
+
+    original = speedups._original_resolve_by_type or Event.resolve_by_type
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in names:
+        assert speedups.resolve_event_type(name) is original(name)
+    assert speedups.resolve_event_type("topic") is None
+    assert speedups.resolve_event_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError):
+        speedups.resolve_event_type("no_such_event")
+
+
+def test_installed_lookup_round_trips_a_conversation():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    from channels import speedups
+
+    speedups.install()
+    events = [UserUttered("hi", {"name": "greet", "confidence": 1.0}), SlotSet("channels", ["voice"]),
+              ActionExecuted("action_listen")]
+    assert [Event.from_parameters(e.as_dict()) for e in events] == events
