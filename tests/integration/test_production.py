@@ -339,3 +339,20 @@ def test_api_needs_its_token_bodies_are_capped_and_no_secret_is_logged(trained_m
         assert secret not in text
     for endpoints in (ROOT / "var").glob("endpoints.runtime-*.yml"):
         assert API_TOKEN not in endpoints.read_text()
+
+
+def test_slack_duplicates_are_dropped_across_replicas(redis_url):
+    """Each replica builds its duplicate filter from REDIS_URL; a delivery handled by one
+    replica is a duplicate for the other. Without Redis, a replica still filters alone."""
+    from channels.dedup import MemorySeenStore, RedisSeenStore, seen_store_from_env
+
+    first, second = seen_store_from_env({"REDIS_URL": redis_url}), seen_store_from_env({"REDIS_URL": redis_url})
+    assert isinstance(first, RedisSeenStore) and isinstance(second, RedisSeenStore)
+    event_id = f"Ev{uuid.uuid4().hex}"
+    assert first.first_time(event_id) is True
+    assert second.first_time(event_id) is False and first.first_time(event_id) is False
+    assert 0 < first.client.ttl(first.prefix + event_id) <= 3600  # forgotten after an hour
+
+    assert isinstance(seen_store_from_env({}), MemorySeenStore)
+    down = RedisSeenStore.from_url("redis://127.0.0.1:1/0")
+    assert down.first_time(event_id) is True and down.first_time(event_id) is False
