@@ -18,7 +18,6 @@ traced graph, so the outputs are identical (a test compares them).
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -51,28 +50,40 @@ def _slice(outputs: Outputs, index: int) -> Outputs:
     return out
 
 
-def load_for_prediction(
-    tf_model_file: str,
-    model_data_example: RasaModelData,
-    predict_data_example: RasaModelData,
-    **model_kwargs: Any,
-) -> RasaModel:
-    """``RasaModel.load`` for a model that will only predict: build the weights eagerly.
+class PredictionBuiltDIET(DIET):
+    """Rasa's ``DIET`` network, loaded for prediction without tracing its training step.
 
     The weights have to exist before ``load_weights`` can fill them, and Keras creates
     them (and the optimizer's slots the checkpoint also holds) on the first training
     step. Running that step eagerly skips tracing a training graph nobody will call again.
+    Training is ``DIET``'s own (the Keras model is still named "DIET", so the weight files
+    are the same), and a model loaded to be fine-tuned goes through Rasa's loading.
     """
-    config = model_kwargs["config"]
-    model = DIET(**model_kwargs)
-    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
-    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
-    model.load_weights(tf_model_file)
-    # Back to the configured mode (graph unless `run_eagerly: true`), then trace the
-    # prediction step once, as Rasa does, so the first user does not wait for it.
-    model.run_eagerly = config.get(RUN_EAGERLY)
-    model.run_inference(predict_data_example)
-    return model
+
+    @classmethod
+    def load(
+        cls,
+        model_file_name: str,
+        model_data_example: RasaModelData,
+        predict_data_example: Optional[RasaModelData] = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        if finetune_mode:
+            return super().load(model_file_name, model_data_example, predict_data_example, finetune_mode,
+                                *args, **kwargs)
+        config = kwargs.get("config", {})
+        model = cls(*args, **kwargs)
+        model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
+        model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+        model.load_weights(model_file_name)
+        # Back to the configured mode (graph unless `run_eagerly: true`), then trace the
+        # prediction step once, as Rasa does, so the first user does not wait for it.
+        model.run_eagerly = config.get(RUN_EAGERLY)
+        if predict_data_example:
+            model.run_inference(predict_data_example)
+        return model
 
 
 @DefaultV1Recipe.register(
@@ -82,33 +93,9 @@ def load_for_prediction(
 class BatchedDIETClassifier(DIETClassifier):
     """``DIETClassifier`` whose ``process`` runs one network call per batch, not per message."""
 
-    @classmethod
-    def _load_model_class(
-        cls,
-        tf_model_file: str,
-        model_data_example: RasaModelData,
-        label_data: RasaModelData,
-        entity_tag_specs: List[Any],
-        config: Dict[str, Any],
-        finetune_mode: bool,
-    ) -> RasaModel:
-        if finetune_mode:  # the model will train again: Rasa's own loading, unchanged
-            return super()._load_model_class(
-                tf_model_file, model_data_example, label_data, entity_tag_specs, config, finetune_mode
-            )
-        predict_data_example = RasaModelData(
-            label_key=model_data_example.label_key,
-            data={name: features for name, features in model_data_example.items() if TEXT in name},
-        )
-        return load_for_prediction(
-            tf_model_file,
-            model_data_example,
-            predict_data_example,
-            data_signature=model_data_example.get_signature(),
-            label_data=label_data,
-            entity_tag_specs=entity_tag_specs,
-            config=copy.deepcopy(config),
-        )
+    @staticmethod
+    def model_class() -> type[RasaModel]:
+        return PredictionBuiltDIET
 
     def _predict_many(self, messages: List[Message]) -> List[Optional[Outputs]]:
         if self.model is None:

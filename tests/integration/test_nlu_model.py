@@ -95,14 +95,13 @@ def test_eager_weight_building_predicts_exactly_like_rasas_own_loading(parser, t
     """The model is loaded without tracing DIET's training step (bot/nlu/batched_diet.py);
     a parser loaded the way Rasa itself loads DIET must give the very same outputs."""
     import yaml
-    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.nlu.classifiers.diet_classifier import DIET
 
     from bot.nlu.batched_diet import BatchedDIETClassifier
     from bot.nlu.parser import ScopeParser
     from bot.paths import PROJECT_ROOT
 
-    monkeypatch.setattr(BatchedDIETClassifier, "_load_model_class",
-                        classmethod(DIETClassifier._load_model_class.__func__))
+    monkeypatch.setattr(BatchedDIETClassifier, "model_class", staticmethod(lambda: DIET))
     stock = ScopeParser(trained_model)
 
     cases = yaml.safe_load((PROJECT_ROOT / "tests/assessment/cases.yml").read_text(encoding="utf-8"))
