@@ -7,12 +7,12 @@ from typing import Any, Dict, Optional
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.assessment import Assessment
-from bot.replies import assessment_message, brief_message
+from bot.replies import assessment_message, brief_reply
 
 
 def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
     dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [],
-                             json_message=message["custom"])
+                             json_message=message.get("custom"))
 
 
 def send_assessment(dispatcher: CollectingDispatcher, assessment: Assessment, text: str,
@@ -21,4 +21,4 @@ def send_assessment(dispatcher: CollectingDispatcher, assessment: Assessment, te
 
 
 def send_brief(dispatcher: CollectingDispatcher, assessment: Assessment) -> None:
-    _send(dispatcher, brief_message(assessment))
+    _send(dispatcher, brief_reply(assessment))

@@ -27,6 +27,23 @@ def assessment_message(assessment: Assessment, user_text: str, note: Optional[st
             "custom": {"type": "assessment", **assessment.to_record(user_text)}}
 
 
+NOTHING_TO_BRIEF = (
+    "There's nothing to write up yet. Describe your support operation first: how customers "
+    "reach you, the work involved and what you want to improve. The brief builds on that."
+)
+
+
 def brief_message(assessment: Assessment) -> dict[str, Any]:
     markdown = render_brief(assessment)
     return {"text": markdown, "custom": {"type": "brief", "markdown": markdown}}
+
+
+def brief_reply(assessment: Assessment) -> dict[str, Any]:
+    """The brief, or a prompt to describe the operation when nothing is known yet.
+
+    A brief of an empty scope is a page of open questions that the chat already asks one at
+    a time; a request for it (or a stray message read as one) gets told what is missing.
+    """
+    if assessment.signals.is_empty:
+        return {"text": NOTHING_TO_BRIEF}
+    return brief_message(assessment)

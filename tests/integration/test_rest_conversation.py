@@ -6,6 +6,7 @@ import signal
 
 import pytest
 
+from bot.replies import NOTHING_TO_BRIEF
 from tests.integration.servers import assessment, post, start_bot
 
 pytestmark = pytest.mark.slow
@@ -51,6 +52,16 @@ def test_short_answer_fills_the_pending_question(bot):
     assert a["recommendation"] == "CALL_CENTER"
     replies = bot.send(me, "no")  # answers whatever was asked first (more channels / back office)
     assert replies and replies[0]["text"]
+
+
+def test_brief_before_any_description_says_what_is_missing(bot):
+    me = "early-brief"
+    replies = bot.send(me, "send me the brief")
+    assert [r["text"] for r in replies] == [NOTHING_TO_BRIEF]
+    assert not any(r.get("custom") for r in replies)
+    assessment(bot.send(me, "We answer phone calls for a dental clinic."))
+    brief = [r for r in bot.send(me, "send me the brief") if r.get("custom", {}).get("type") == "brief"]
+    assert brief and brief[0]["custom"]["markdown"].startswith("# Scope brief: call center")
 
 
 @pytest.mark.parametrize("message", [

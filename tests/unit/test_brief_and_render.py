@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.assessment import assess
 from bot.brief import render_brief
 from bot.render import render_text
+from bot.replies import NOTHING_TO_BRIEF, brief_reply
 from bot.signals import Signals
 
 
@@ -33,6 +34,13 @@ def test_brief_for_call_center_and_mismatch():
 def test_undetermined_brief_has_questions_but_no_kpis():
     md = render_brief(assess(Signals()))
     assert "KPIs" not in md and "Which channels" in md
+
+
+def test_brief_request_before_any_description_asks_for_one():
+    empty = brief_reply(assess(Signals()))
+    assert empty == {"text": NOTHING_TO_BRIEF} and "custom" not in empty
+    known = brief_reply(assess(Signals(channels=frozenset({"voice"}))))
+    assert known["custom"]["type"] == "brief" and known["text"].startswith("# Scope brief")
 
 
 def test_text_rendering_lists_signals_and_questions():
