@@ -94,18 +94,16 @@ def test_batched_parsing_equals_one_message_at_a_time(parser):
 def test_eager_weight_building_predicts_exactly_like_rasas_own_loading(parser, trained_model, monkeypatch):
     """The model is loaded without tracing DIET's training step (bot/nlu/batched_diet.py);
     a parser loaded the way Rasa itself loads DIET must give the very same outputs."""
-    import yaml
     from rasa.nlu.classifiers.diet_classifier import DIET
 
+    from bot.evaluation import load_cases
     from bot.nlu.batched_diet import BatchedDIETClassifier
     from bot.nlu.parser import ScopeParser
-    from bot.paths import PROJECT_ROOT
 
     monkeypatch.setattr(BatchedDIETClassifier, "model_class", staticmethod(lambda: DIET))
     stock = ScopeParser(trained_model)
 
-    cases = yaml.safe_load((PROJECT_ROOT / "tests/assessment/cases.yml").read_text(encoding="utf-8"))
-    texts = [c["text"] for c in (cases["cases"] if isinstance(cases, dict) else cases)][:30]
+    texts = [c["text"] for c in load_cases()][:30]
     texts += ["hi", "what is a contact center?", "no, drop the email"]
 
     def outputs(data):
