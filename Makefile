@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install browser spacy data train run shell test test-fast validate eval crossval lint bench lock clean
+.PHONY: help install browser spacy data train run shell test test-fast validate eval corpus crossval lint bench lock clean
 
 help:
 	@echo "make run       train if needed, start action server + Rasa (REST on :5005)"
@@ -17,8 +17,10 @@ help:
 	@echo "make shell     talk to the bot in the terminal"
 	@echo "make train     train the model if the sources changed"
 	@echo "make validate  rasa data validate + lexicon/data consistency checks"
-	@echo "make eval      held-out NLU test + assessment evaluation -> docs/evaluation/"
-	@echo "make crossval  3-fold NLU cross-validation -> results/crossval/"
+	@echo "make eval      real-text test split + grouped 5-fold CV (retrains 5x) + chat-style sets, keyword"
+	@echo "               baseline side by side -> docs/evaluation/report.md"
+	@echo "make crossval  3-fold cross-validation of the chat-style NLU data (intents) -> results/crossval/"
+	@echo "make corpus    check the real-text corpus (format, splits by source, frozen test split)"
 	@echo "make bench     classify throughput, and turns/start-up/memory/training vs a stock rasa init bot -> docs/performance.md"
 	@echo "make lint      ruff"
 
@@ -55,7 +57,10 @@ test-fast: install
 	@$(PY) -m pytest -m "not slow"
 
 eval: train
-	@$(SCOPEBOT) eval
+	@$(SCOPEBOT) eval --crossval
+
+corpus: install
+	@$(SCOPEBOT) corpus check
 
 crossval: spacy
 	@$(VENV)/bin/rasa test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval

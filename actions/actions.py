@@ -23,6 +23,21 @@ def _resolved(tracker: Tracker) -> List[Dict[str, Any]]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("extractor") == RESOLVER_NAME]
 
 
+def _message_number(tracker: Tracker) -> int:
+    """The latest user message's number in the conversation, from 0: the ``message`` of its
+    evidence. Counted from the events rather than kept in a slot, so messages that other
+    actions answer (a greeting, a definition) are counted too; "start over" (Rasa's
+    ``restart`` event) begins a new conversation, and numbering starts again."""
+    count = 0
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "restart":
+            count = 0
+        elif kind == "user":
+            count += 1
+    return max(0, count - 1)
+
+
 def _slot_events(state: State) -> List[Dict[str, Any]]:
     return [SlotSet(name, value) for name, value in state.slots().items()]
 
@@ -39,7 +54,8 @@ class ActionAssess(Action):
         option = next((e.get("value") for e in message.get("entities", []) if e.get("entity") == "option"), None)
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
-        turn = take_turn(_state(tracker), intent, _resolved(tracker), text, option=option)
+        turn = take_turn(_state(tracker), intent, _resolved(tracker), text, option=option,
+                         message=_message_number(tracker))
         if not turn.changed and not turn.note:
             dispatcher.utter_message(
                 text="I didn't pick up anything new there. " + (

@@ -6,17 +6,27 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from bot.conditions import CONDITIONS, Facts
-from bot.questions import Question, rank
-from bot.rulebook import decide
+from bot.questions import MAX_QUESTIONS, Question, question_by_id, rank
+from bot.rulebook import Decision, decide
 from bot.signals import Signals
+from bot.vocabulary import MODEL_NAMES
 
 #: The fields of one assessment record, in output order (`scopebot classify --format jsonl`
 #: and the `assessment` custom payload of the bot share exactly these).
 RECORD_FIELDS: tuple[str, ...] = (
     "text", "recommendation", "confidence", "channels", "planned_channels",
     "excluded_channels", "processes", "goals", "omnichannel", "direction", "sourcing",
-    "automation", "label_requested", "label_mismatch", "reasons", "follow_up_questions",
+    "automation", "label_requested", "label_mismatch", "reasons", "follow_up_questions", "evidence",
 )
+
+#: Said first when the label stood in for the channels (spec 3a rule 4). It explains how
+#: the input was read, not which rule decided, so it lives beside the reading rule
+#: (:meth:`Signals.with_implied_channels`) rather than in the rulebook.
+IMPLIED_CHANNELS_REASON = (
+    "No channel was named, but a {label} is a voice-only label, so I read this as phone work "
+    "until you say which channels your customers use."
+)
+_CONFIDENCE_ORDER = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class Assessment:
             "label_mismatch": self.label_mismatch,
             "reasons": self.reasons,
             "follow_up_questions": [q.to_dict() for q in self.questions],
+            "evidence": [e.to_dict() for e in s.evidence_in_result()],
         }
         assert tuple(record) == RECORD_FIELDS
         return record
@@ -74,25 +85,57 @@ def automation_layer(signals: Signals) -> list[str]:
 
 
 def _model_of(signals: Signals) -> str:
-    return decide(signals).recommendation
+    """The model for a what-if answer, read the way :func:`assess` reads signals."""
+    return decide(signals.stated().with_implied_channels()).recommendation
+
+
+def _inferred_confidence(decision: Decision, stated: Signals) -> str:
+    """Confidence when the label stood in for the channels.
+
+    The spec's "medium when it was inferred": if the implied voice is what made the rule
+    fire, the confidence is at most medium. If the same rule fires on what was actually
+    said (back-office work means BPO either way), its confidence is judged on that alone.
+    """
+    if decide(stated).rule.id == decision.rule.id:
+        return decision.rule.confidence_for(Facts(stated))
+    return min(decision.confidence, "medium", key=_CONFIDENCE_ORDER.index)
+
+
+def _channels_first(questions: list[Question], answered: Iterable[str]) -> list[Question]:
+    """With channels only implied, which channels customers use is the first thing to ask."""
+    first = question_by_id("channels")
+    if first is None or first.id in set(answered):
+        return questions
+    return [first, *(q for q in questions if q.id != first.id)][:MAX_QUESTIONS]
 
 
 def assess(signals: Signals, answered: Iterable[str] = ()) -> Assessment:
     """Decide the model for ``signals`` and gather everything the buyer should see.
 
     ``answered`` lists follow-up question ids already settled in a conversation, so they
-    are not asked again.
+    are not asked again. With no channel named, a voice-only label stands for voice
+    (:meth:`Signals.with_implied_channels`): the assessment's signals show it, the
+    confidence says it was inferred, and the channels question comes first.
     """
+    answered = list(answered)
+    stated = signals.stated()
+    signals = stated.with_implied_channels()
     automation = automation_layer(signals)
     decision = decide(signals, frozenset(automation))
+    confidence, reasons = decision.confidence, decision.reasons
     questions = rank(signals, decision.recommendation, _model_of, skip=answered)
+    if signals.implied_channels:
+        confidence = _inferred_confidence(decision, stated)
+        label = MODEL_NAMES.get(str(signals.label_requested), "label")
+        reasons = [IMPLIED_CHANNELS_REASON.format(label=label), *reasons]
+        questions = _channels_first(questions, answered)
     omnichannel = signals.omnichannel if len(signals.channels) >= 2 else None
     return Assessment(
         recommendation=decision.recommendation,
-        confidence=decision.confidence,
+        confidence=confidence,
         rule_id=decision.rule.id,
         signals=signals,
-        reasons=decision.reasons,
+        reasons=reasons,
         advice=decision.advice,
         mismatch_warning=decision.mismatch,
         questions=questions,

@@ -4,8 +4,9 @@ An assessment reply carries two views of the same decision: ``text`` (the plain 
 of :func:`bot.render.render_text`, which also holds what the record has no field for: the
 label-check sentence, industry/location/volume, advice) and the ``custom`` record (the
 fields of ``scopebot classify``). Slack's Block Kit and the web widget's card both start
-from :func:`text_parts` and :func:`record_rows`, so they cannot disagree with each other or
-with the plain text.
+from :func:`text_parts` and :func:`signal_groups`, so they cannot disagree with each other or
+with the plain text. The words quoted beside each signal come from the record's
+``evidence`` field, never from the rendered text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,19 @@ TEXT_ONLY_SIGNALS = ("Industry", "Location", "Volume")
 
 #: How a chip is drawn: planned and ruled-out channels look different from present ones.
 CHIP_STATE = {"planned_channels": "planned", "excluded_channels": "excluded"}
+
+#: record field -> the prefix of its values' evidence keys (``channels`` -> ``channel:voice``).
+EVIDENCE_PREFIX = {
+    "channels": "channel", "planned_channels": "planned_channel", "excluded_channels": "excluded_channel",
+    "processes": "process", "goals": "goal", "direction": "direction", "sourcing": "sourcing",
+    "automation": "automation",
+}
+#: The omnichannel flag is read from an integration statement.
+OMNICHANNEL_KEYS = {True: "integration:integrated", False: "integration:separate"}
+#: Signals only the plain text names -> the prefix of their evidence keys.
+TEXT_ONLY_PREFIX = {"Industry": "industry", "Location": "location", "Volume": "volume"}
+#: Longest quote shown beside a signal; the record keeps the whole span.
+QUOTE_CHARS = 80
 
 
 def text_parts(text: str) -> dict[str, Any]:
@@ -81,7 +95,38 @@ def label_check(record: dict[str, Any], text: str = "") -> str | None:
         f"but what you describe is a {model_name(str(record.get('recommendation')))}.")
 
 
-def _chip_groups(record: dict[str, Any], picked_up: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def short_quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The user's words on one line, cut with an ellipsis beyond ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def evidence_quotes(record: dict[str, Any]) -> dict[str, list[str]]:
+    """Signal key -> the user's words for it, from the record's ``evidence`` (malformed entries skipped)."""
+    quotes: dict[str, list[str]] = {}
+    for item in record.get("evidence") or []:
+        if isinstance(item, dict) and isinstance(item.get("signal"), str) and isinstance(item.get("text"), str):
+            if item["text"].strip():
+                quotes.setdefault(item["signal"], []).append(short_quote(item["text"]))
+    return quotes
+
+
+def _evidence_key(field: str, value: Any) -> str | None:
+    if field == "omnichannel":
+        return OMNICHANNEL_KEYS.get(value) if isinstance(value, bool) else None
+    prefix = EVIDENCE_PREFIX.get(field)
+    return f"{prefix}:{value}" if prefix else None
+
+
+def signal_groups(text: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The signals a client shows, as groups of chips, each chip with the user's words.
+
+    ``[{"name": "Channels", "chips": [{"value": "voice", "label": "phone",
+    "state": "present", "quotes": ["ring us up"]}, ...]}, ...]``: the record's signal
+    fields in :data:`SIGNAL_FIELDS` order, then industry, location and volume, which only
+    the plain text names (their values come from it; their quotes from the evidence).
+    """
+    quotes = evidence_quotes(record)
     groups = []
     for key, title in SIGNAL_FIELDS:
         value = record.get(key)
@@ -89,12 +134,23 @@ def _chip_groups(record: dict[str, Any], picked_up: list[tuple[str, str]]) -> li
             continue
         values = value if isinstance(value, list) else [value]
         chips = [{"value": str(v), "label": shown_value(v) if isinstance(v, bool) else label(str(v)),
-                  "state": CHIP_STATE.get(key, "present")} for v in values]
+                  "state": CHIP_STATE.get(key, "present"), "quotes": quotes.get(_evidence_key(key, v) or "", [])}
+                 for v in values]
         groups.append({"name": title, "chips": chips})
-    for title, value in picked_up:
+    for title, value in text_parts(text)["picked_up"]:
         if title in TEXT_ONLY_SIGNALS:
-            groups.append({"name": title, "chips": [{"value": value, "label": value, "state": "present"}]})
+            prefix = TEXT_ONLY_PREFIX[title] + ":"
+            said = [q for k, qs in quotes.items() if k.startswith(prefix) for q in qs]
+            groups.append({"name": title, "chips": [{"value": value, "label": value, "state": "present",
+                                                     "quotes": said}]})
     return groups
+
+
+def chip_text(chip: dict[str, Any]) -> str:
+    """A chip as one line of plain text: ``phone ("ring us up")``."""
+    quotes = chip.get("quotes") or []
+    said = " (" + ", ".join(f'"{q}"' for q in quotes) + ")" if quotes else ""
+    return f"{chip.get('label', '')}{said}"
 
 
 def assessment_card(text: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +167,7 @@ def assessment_card(text: str, record: dict[str, Any]) -> dict[str, Any]:
         "label_check": label_check(record, text),
         "notes": parts["note"],
         "reasons": list(record.get("reasons") or []),
-        "signals": _chip_groups(record, parts["picked_up"]),
+        "signals": signal_groups(text, record),
         "advice": parts["advice"],
         "questions": [{"id": q.get("id"), "text": q.get("text")} for q in record.get("follow_up_questions") or []],
     }

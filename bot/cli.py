@@ -129,10 +129,54 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keyword_peer():
+    """The keyword baseline that every real-text figure is shown beside (bench/)."""
+    from bench.keyword_baseline import channels, classify
+    from bot.realtext_eval import peer_predictor
+
+    return peer_predictor(classify, channels)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import run_eval
 
-    return run_eval(ensure_model(quiet=True), skip_nlu=args.skip_nlu)
+    if args.crossval:
+        from bot.realtext_eval import crossvalidate
+
+        crossvalidate(_keyword_peer())
+    return run_eval(ensure_model(quiet=True), skip_nlu=args.skip_nlu, peer=_keyword_peer())
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    """Add reworded, labelled items to the real-text corpus, or check it."""
+    import json
+
+    from bot import realtext
+
+    if args.action == "add":
+        records = []
+        for name in args.files:
+            for n, line in enumerate(Path(name).read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        print(f"scopebot corpus: {name}:{n}: invalid JSON ({exc.msg})", file=sys.stderr)
+                        return EXIT_USAGE
+        try:
+            counts = realtext.add_records(records)
+        except ValueError as exc:
+            print(f"scopebot corpus: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(", ".join(f"{split}: +{n}" for split, n in counts.items()))
+        return 0
+    bad = realtext.check_corpus()
+    for line in bad:
+        print(line, file=sys.stderr)
+    items = realtext.load()
+    print(f"{len(items)} items from {len({it.source for it in items})} sources; "
+          f"{'OK' if not bad else f'{len(bad)} problems'}")
+    return 1 if bad else 0
 
 
 # ----- running the bot -------------------------------------------------------------------
@@ -194,7 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="measure NLU and assessment quality, write results/")
     e.add_argument("--skip-nlu", action="store_true", help="only the assessment-level evaluation")
+    e.add_argument("--crossval", action="store_true",
+                   help="first run grouped 5-fold cross-validation on the real-text corpus (retrains 5 times)")
     e.set_defaults(func=cmd_eval)
+
+    co = sub.add_parser("corpus", help="add items to the real-text corpus (data/realtext/) or check it")
+    co.add_argument("action", choices=("add", "check"))
+    co.add_argument("files", nargs="*", help="JSONL files of items (for add)")
+    co.set_defaults(func=cmd_corpus)
 
     s = sub.add_parser("sync-data", help="regenerate lookup tables and synonyms from the lexicon")
     s.add_argument("--check", action="store_true", help="only report whether they are stale")

@@ -4,6 +4,10 @@ Rasa replaces list slots on every message, so the state (accumulated signals, th
 question just asked, the questions already settled) is kept here explicitly and folded
 forward message by message. Short replies ("yes", "both", "about 10k a month") are read
 as answers to the question the bot asked last.
+
+Every signal keeps the words it came from (:class:`bot.signals.Evidence`), numbered by the
+user message that said them: the caller passes that number (the Rasa action counts the
+user's messages in the tracker), so greetings and questions between descriptions count too.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from bot.assessment import Assessment, assess
 from bot.conditions import Facts
 from bot.lexicon import normalise
 from bot.mentions import parse_number, parse_volume
-from bot.questions import Question, question_by_id
+from bot.questions import Option, Question, question_by_id
 from bot.signals import Signals
 
 _NUMBER = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
@@ -68,23 +72,31 @@ def _option_said(question: Question, text: str) -> Optional[dict[str, Any]]:
     return None
 
 
+def _as_said(signals: Mapping[str, Any], text: str, message: int) -> Signals:
+    """An answer's signals, credited to the whole reply ("both", "yes, outsource it")."""
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    return Signals.from_dict(signals).attributed(text[start:end], start, end, message)
+
+
 def _short_answer(question: Question, intent: Optional[str], text: str,
-                  found: Signals) -> tuple[Signals, bool, Optional[str]]:
+                  found: Signals, message: int = 0) -> tuple[Signals, bool, Optional[str]]:
     """Read a reply as the answer to ``question``: (extra signals, settled?, note)."""
     picked = _option_said(question, text)
     if picked is not None:
-        return Signals.from_dict(picked), True, None
+        return _as_said(picked, text, message), True, None
     if intent == "affirm" and question.on_yes is not None:
         if question.on_yes == "ask":
             return Signals(), False, "Which ones? For example payroll, invoicing, claims or data entry."
-        return Signals.from_dict(question.on_yes), True, None
+        return _as_said(question.on_yes, text, message), True, None
     if intent == "deny" and question.on_no is not None:
-        return Signals.from_dict(question.on_no), True, None
+        return _as_said(question.on_no, text, message), True, None
     if question.id == "volume" and found.volume is None:
         m = _NUMBER.search(text)
         if m and parse_number(m.group()) is not None:
             vol = parse_volume(text, m.start(), m.end())
-            return Signals.from_dict({"volume": vol}), True, None
+            said = Signals.from_dict({"volume": vol})
+            return said.attributed(m.group(), m.start(), m.end(), message), True, None
     return Signals(), False, None
 
 
@@ -93,28 +105,33 @@ def option_payload(question: Question, index: int) -> str:
     return '/inform{"option": "' + f"{question.id}:{index}" + '"}'
 
 
-def _chosen_option(choice: str) -> Optional[tuple[Question, dict[str, Any]]]:
+def _chosen_option(choice: str) -> Optional[tuple[Question, Option]]:
     qid, _, index = choice.partition(":")
     question = question_by_id(qid)
     if question is None or not index.isdigit() or int(index) >= len(question.options):
         return None
-    return question, question.options[int(index)].signals
+    return question, question.options[int(index)]
 
 
 def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[str, Any]],
-              text: str, option: Optional[str] = None) -> Turn:
-    """Fold one user message (or a clicked button ``option``) into the state and assess."""
-    found = Signals.from_entities(entities)
+              text: str, option: Optional[str] = None, message: int = 0) -> Turn:
+    """Fold one user message (or a clicked button ``option``) into the state and assess.
+
+    ``message`` is the number of this user message in the conversation (from 0), the
+    ``message`` of the evidence it produces. A clicked answer's evidence is the button's
+    title, which is what the visitor sees as their message.
+    """
+    found = Signals.from_entities(entities, message=message)
     answered = list(state.answered)
     note = None
     question = question_by_id(state.pending) if state.pending else None
     chosen = _chosen_option(option) if option else None
     if chosen is not None:
-        clicked, signals = chosen
-        found = found.merge(Signals.from_dict(signals))
+        clicked, picked = chosen
+        found = found.merge(Signals.from_dict(picked.signals).attributed(picked.title, 0, len(picked.title), message))
         answered.append(clicked.id)
     elif question is not None:
-        extra, settled, note = _short_answer(question, intent, text or "", found)
+        extra, settled, note = _short_answer(question, intent, text or "", found, message)
         found = found.merge(extra)
         merged = state.signals.merge(found)
         if settled or _settles(question, state.signals, merged):

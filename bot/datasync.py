@@ -14,6 +14,7 @@ from bot.lexicon import load_raw, normalise
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
 LOOKUPS_PATH = DATA_DIR / "lookups.yml"
 SYNONYMS_PATH = DATA_DIR / "synonyms.yml"
+REALTEXT_PATH = DATA_DIR / "realtext.yml"
 
 #: Forms too short or too common to fire on their own inside any sentence; the
 #: canonicaliser still understands them when DIET tags them in context.
@@ -95,13 +96,26 @@ def synonyms_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
+def realtext_yaml() -> str:
+    """DIET's real sentences: the corpus's train and dev splits (never test)."""
+    from bot.realtext import load
+    from bot.realtext_training import training_yaml
+
+    return training_yaml(load(["train", "dev"]))
+
+
+def _generated() -> dict[Path, str]:
+    return {LOOKUPS_PATH: lookups_yaml(), SYNONYMS_PATH: synonyms_yaml(), REALTEXT_PATH: realtext_yaml()}
+
+
 def write() -> list[Path]:
-    LOOKUPS_PATH.write_text(lookups_yaml(), encoding="utf-8")
-    SYNONYMS_PATH.write_text(synonyms_yaml(), encoding="utf-8")
-    return [LOOKUPS_PATH, SYNONYMS_PATH]
+    """Rewrite the generated files whose content changed (an unchanged file keeps its bytes)."""
+    for path, text in _generated().items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return list(_generated())
 
 
 def in_sync() -> bool:
-    return (LOOKUPS_PATH.exists() and SYNONYMS_PATH.exists()
-            and LOOKUPS_PATH.read_text(encoding="utf-8") == lookups_yaml()
-            and SYNONYMS_PATH.read_text(encoding="utf-8") == synonyms_yaml())
+    return all(path.exists() and path.read_text(encoding="utf-8") == text
+               for path, text in _generated().items())

@@ -28,6 +28,19 @@ _FILLER = {
     "her", "this", "that", "these", "those", "via", "by", "over", "through", "on", "in",
     "of", "for", "and", "or", "with", "plus", "also", "too", "etc", "more", "lots",
 }
+#: One word of running text for the phrase matcher: letters/digits joined by ' & / + . % -
+#: ("e-mail", "24/7", "f&a", "q.a."). Separators and word characters are disjoint, so the
+#: pattern is linear-time on any input.
+_TOKEN = re.compile(r"\w+(?:['&/+.%-]\w+)*%?")
+#: Longest surface form the matcher tries, in words.
+MAX_FORM_WORDS = 6
+#: Forms too short or too common to fire on their own in running text (also kept out of
+#: Rasa's lookup tables, see bot/datasync.py); the canonicaliser still knows them.
+MIN_MATCH_LEN = 3
+MATCH_STOPLIST = frozenset({"line", "text", "all", "bot", "mail", "post", "ring", "app",
+                            "web", "net", "one", "may", "can", "care", "desk", "box",
+                            "live", "local", "home", "shop", "store", "team", "own", "inside"})
+MATCHER_NAME = "LexiconMatcher"
 #: Below this length a typo-tolerant match is too likely to be a different word.
 _MIN_FUZZY_LEN = 5
 _FUZZY_CUTOFF = 0.84
@@ -117,12 +130,68 @@ class Lexicon:
         core = " ".join(w for w in key.split() if w not in _FILLER)
         if len(core) < _MIN_FUZZY_LEN:
             return None
-        match = difflib.get_close_matches(core, list(self.forms(entity)), n=1, cutoff=_FUZZY_CUTOFF)
+        # A typo is one misspelt word against forms of as many words: a phrase that merely
+        # resembles a longer form ("administration" ~ "hr administration") is not one.
+        size = len(core.split())
+        same_size = [f for f in self.forms(entity) if len(f.split()) == size
+                     and f[0] == core[0] and abs(len(f) - len(core)) <= 2]
+        match = difflib.get_close_matches(core, same_size, n=1, cutoff=_FUZZY_CUTOFF)
         return self.forms(entity)[match[0]] if match else None
+
+    # ----- finding forms in running text ------------------------------------------------
+    def find(self, text: str) -> list[dict]:
+        """Every lexicon form in ``text``, longest match first, as raw entity dicts.
+
+        The run-time twin of Rasa's lookup-table extractor: it reads the lexicon as it is
+        now, so a new form works without retraining. Word-aligned, never inside a word.
+        One entity dict per entity type the matched words belong to ("retention" is a
+        process and a goal); the resolver picks among them.
+        """
+        index = _match_index(self)
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        out: list[dict] = []
+        i = 0
+        while i < len(tokens):
+            hit = None
+            for size in range(min(MAX_FORM_WORDS, len(tokens) - i), 0, -1):
+                start, end = tokens[i][0], tokens[i + size - 1][1]
+                key = normalise(text[start:end])
+                types = index.get(key) or index.get(" ".join(singular(w) for w in key.split()))
+                if types:
+                    hit = (size, start, end, types)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            size, start, end, types = hit
+            for entity, value in types:
+                out.append({"entity": entity, "value": value, "start": start, "end": end,
+                            "text": text[start:end], "extractor": MATCHER_NAME})
+            i += size
+        return out
 
     # ----- export to Rasa training data ------------------------------------------------
     def raw_forms(self, raw: dict[str, dict[str, list[str]]], entity: str) -> list[str]:
         return sorted({str(f).lower() for forms in raw[entity].values() for f in forms})
+
+
+_INDEXES: dict[int, dict[str, list[tuple[str, str]]]] = {}
+
+
+def _match_index(lexicon: Lexicon) -> dict[str, list[tuple[str, str]]]:
+    """Normalised form -> [(entity, value)], for the forms allowed to fire on their own."""
+    key = id(lexicon)
+    if key not in _INDEXES:
+        index: dict[str, list[tuple[str, str]]] = {}
+        for entity, forms in lexicon.table.items():
+            for form, value in forms.items():
+                if len(form) < MIN_MATCH_LEN or form in MATCH_STOPLIST:
+                    continue
+                index.setdefault(form, [])
+                if (entity, value) not in index[form] and all(e != entity for e, _ in index[form]):
+                    index[form].append((entity, value))
+        _INDEXES[key] = index
+    return _INDEXES[key]
 
 
 @lru_cache(maxsize=None)

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Mapping, Optional
 
-from bot.lexicon import Lexicon, load_lexicon
+from bot.lexicon import MATCHER_NAME, Lexicon, load_lexicon
+from bot.senses import read_sense
 from bot.vocabulary import CANONICAL
 
 RESOLVER_NAME = "SignalResolver"
-LEXICON_EXTRACTORS = ("RegexEntityExtractor",)
+LEXICON_EXTRACTORS = ("RegexEntityExtractor", MATCHER_NAME)
 #: Types whose mentions can be withdrawn or planned (others are attributes or goals).
 ROLE_TYPES = ("channel", "process", "goal", "automation")
 #: DIET's role guesses below this confidence are ignored (its role head sees little data).
@@ -29,8 +31,9 @@ _FLIP_SOURCING = {"outsourced": "in_house", "in_house": "outsourced"}
 TYPE_PRIORITY = ("model", "channel", "process", "automation", "integration", "goal",
                  "direction", "sourcing", "location", "industry", "volume")
 
-_WORD = re.compile(r"[\w'/%+&-]+|[.,;:!?()\n]")
-_CLAUSE_END = {".", ";", "!", "?", "\n", "(", ")", ":"}
+_WORD = re.compile(r"[\w'/%+&-]+|[.,;:!?()\n\u2013\u2014\u2022]")
+#: A lone dash between spaces ("please don't visit - use phone") also ends a clause.
+_CLAUSE_END = {".", ";", "!", "?", "\n", "(", ")", ":", "-", "--", "\u2013", "\u2014", "\u2022"}
 _SCOPE_RESET = {"but", "however", "though", "although", "whereas", "yet", "only", "just",
                 "instead", "rather", "apart", "currently", "today", "now", "mainly",
                 "mostly", "primarily"}
@@ -55,10 +58,12 @@ _PLANNED = {"later", "eventually", "future", "roadmap", "soon", "planning", "pla
 _LATER_PHASE = re.compile(r"\bphase (?:two|2|ii|three|3|iii)\b", re.IGNORECASE)
 _PLANNED_AFTER = re.compile(
     r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
-    r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|20\d\d|the future|a few months|phase \w+)"
-    r"|by (?:q[1-4]|20\d\d|next year|the end of)"
-    r"|(?:[\w-]+\s+){0,2}(?:is|are|will be|to be|be|possibly|maybe|being)?\s*(?:planned|coming|added|launching"
-    r"|on the roadmap)\b|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
+    r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|the future|a few months|phase \w+)"
+    r"|by (?:q[1-4]|next year|the end of)"
+    r"|(?:[\w-]+\s+){0,2}(?:is|are|will be|to be|be|possibly|maybe|being)?\s*(?:planned|launching"
+    r"|coming(?!\s+(?:in|into|through|from|at))|on the roadmap)\b"
+    r"|(?:[\w-]+\s+){0,2}(?:will be|to be|be|being)\s+added\b"
+    r"|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
     re.IGNORECASE,
 )
 _EXCLUDED_AFTER = re.compile(
@@ -69,7 +74,8 @@ _EXCLUDED_AFTER = re.compile(
 _EXCLUSIVE = {"only", "just", "exclusively", "solely", "purely", "strictly", "entirely",
               "100%", "all"}
 _EXCLUSIVE_AFTER = re.compile(r"^\s*(?:-\s*)?only\b", re.IGNORECASE)
-_PROGRAM = re.compile(r"program|programme|management|escalation", re.IGNORECASE)
+_PROGRAM = re.compile(r"program|programme|management|escalat|framework|root.cause|backlog|resolution",
+                      re.IGNORECASE)
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30,
@@ -136,13 +142,19 @@ def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> 
     return list(reversed(words))
 
 
+#: "We don't have time to answer the phone", "can't keep up with the calls": the negation is
+#: about the buyer's capacity, which is the reason to outsource, not a channel left out.
+_CAPACITY = {"time", "capacity", "bandwidth", "staff", "resources", "enough", "able", "keep",
+             "cope", "manage", "afford", "people", "hands", "anyone", "someone", "budget"}
+
+
 def _is_negated(words: list[str]) -> bool:
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if (w, nxt) in _NOT_NEGATION:
             continue
         if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
-            return True
+            return not (_CAPACITY & set(words[i + 1:]))
     return False
 
 
@@ -161,10 +173,16 @@ def context_role(text: str, start: int, end: int,
     return None
 
 
+_FUTURE_YEAR = re.compile(r"^\s*(?:in|by|from|during)\s+(?:q[1-4]\s+)?(20\d\d)\b", re.IGNORECASE)
+
+
 def right_cue_role(text: str, end: int) -> Optional[str]:
     """A role stated *after* the mention ("phone is out of scope", "chat next year")."""
     after = text[end:end + 60]
     if _PLANNED_AFTER.match(after):  # before the "isn't" check: "isn't live yet" is a plan
+        return "planned"
+    year = _FUTURE_YEAR.match(after)
+    if year and int(year.group(1)) >= date.today().year:  # "email in 2000" is history, still in use
         return "planned"
     if _EXCLUDED_AFTER.match(after):
         return "excluded"
@@ -251,6 +269,13 @@ def _pick_lexicon(mentions: list[dict[str, Any]], learned: list[dict[str, Any]])
         if not clash:
             kept.append(cand)
             continue
+        if cand["entity"] == "model" or all(k["entity"] == "model" for k in clash):
+            # A label ("answering service") is an attribute beside the work named by the same
+            # words; but "call" inside "call center" is the label, not a separate channel.
+            same_words = all((k["start"], k["end"]) == (cand["start"], cand["end"]) for k in clash)
+            if same_words and not any(k["entity"] == cand["entity"] for k in clash):
+                kept.append(cand)
+            continue
         for k in clash:
             if _span_len(k) == _span_len(cand) and k["entity"] != cand["entity"]:
                 diet_types = {d["entity"] for d in learned if _overlaps(d, cand)}
@@ -268,7 +293,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
     or "emailed" resolve even when only the lemma is a known form.
     """
     lex = lexicon or load_lexicon()
-    raw = _usable(entities)
+    raw = _usable(list(entities) + lex.find(text))
     lexical = [e for e in raw if e.get("extractor") in LEXICON_EXTRACTORS]
     learned = [e for e in raw if e.get("extractor") not in LEXICON_EXTRACTORS]
     chosen = _pick_lexicon(lexical, learned)
@@ -282,6 +307,10 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue  # the lexicon already found these words; DIET only adds its role
         if any(_overlaps(d, c) for c, _ in candidates if c is not d):
             continue
+        words = text[d["start"]:d["end"]].split()
+        phrase_unknown = len(words) > 1 and lex.canonical(d["entity"], " ".join(words), fuzzy=False) is None
+        if d["entity"] != "volume" and phrase_unknown:
+            continue  # DIET alone, on a phrase no form covers: on real text mostly a guess
         candidates.append((d, [d]))
 
     tokens = _tokens(text)
@@ -301,10 +330,18 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             described = f"{vol['amount']:g}"
             mentions.append(Mention("volume", described, start, end, span, None, sources, vol))
             continue
-        value = ent.get("value") if ent.get("value") in CANONICAL[kind] else None
-        value = value or lex.canonical(kind, span, (lemmas or {}).get((start, end)))
+        # The lexicon as it is now decides the value, not the synonyms a model was trained
+        # with: a form taken out of the lexicon ("reports" as analytics) stops firing at once.
+        # Typo tolerance only for a single word that DIET alone tagged: a lexicon match is
+        # exact by construction, and on real text a near miss is usually another word
+        # ("internal" is not "internally", "insights" is not "nights").
+        fuzzy = ent.get("extractor") not in LEXICON_EXTRACTORS and len(span.split()) == 1
+        value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
+        value, _check = read_sense(kind, value, span, tokens, start, end)
+        if value is None:
+            continue  # a topic, the buyer's own, routine or incidental (senses.yml)
         # DIET learned the annotation convention for span edges ("partner", not "a
         # partner"); use its span when it agrees on the type.
         twin = next((d for d in diet_twins if d is not ent and len(diet_twins) == 1), None)
@@ -326,7 +363,36 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             extra["program"] = True
         mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
     _spread_list_roles(text, mentions)
-    return _merge_language_lists(text, mentions)
+    return _merge_language_lists(text, _reconcile(mentions))
+
+
+def _reconcile(mentions: list[Mention]) -> list[Mention]:
+    """One reading per signal in a long text: the stance most of its mentions take.
+
+    A pasted RFP names the phone twenty times and once says "not even a voicemail"; one
+    negated or planned mention must not erase the rest. When plain mentions of a value
+    outnumber its negated or planned ones, those are dropped (and vice versa); on a tie
+    all are kept and :meth:`Signals.from_entities` applies its usual order (an explicit
+    negation wins, a plan loses to current scope). Sourcing likewise follows the majority
+    of its mentions, ties going to ``outsourced``: RFPs mention the buyer's in-house staff
+    beside the vendor they are hiring.
+    """
+    by_value: dict[tuple[str, str], list[Mention]] = {}
+    for m in mentions:
+        if m.entity in ROLE_TYPES:
+            by_value.setdefault((m.entity, m.value), []).append(m)
+    drop: set[int] = set()
+    for group in by_value.values():
+        plain = [m for m in group if m.role is None]
+        marked = [m for m in group if m.role is not None]
+        if plain and marked and len(plain) != len(marked):
+            drop.update(id(m) for m in (marked if len(plain) > len(marked) else plain))
+    sourcing = [m for m in mentions if m.entity == "sourcing"]
+    counts = {v: sum(m.value == v for m in sourcing) for v in ("outsourced", "in_house")}
+    if counts["outsourced"] and counts["in_house"]:
+        loser = "in_house" if counts["outsourced"] >= counts["in_house"] else "outsourced"
+        drop.update(id(m) for m in sourcing if m.value == loser)
+    return [m for m in mentions if id(m) not in drop]
 
 
 def _merge_language_lists(text: str, mentions: list[Mention]) -> list[Mention]:

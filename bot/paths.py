@@ -16,6 +16,9 @@ MODEL_PREFIX = "scopebot-"
 #: lexicon reaches the model through the generated data/nlu/lookups.yml; the resolver's
 #: code is loaded at run time, not stored in the model, so editing it needs no retraining.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu/spacy_pipeline.py")
+#: ...except the real-text corpus itself: what training reads of it is the generated
+#: data/nlu/realtext.yml (train and dev), so adding test items never retrains.
+NOT_TRAINING_INPUTS = ("data/realtext",)
 
 
 def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
@@ -25,6 +28,8 @@ def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
             if f.suffix in (".pyc",) or "__pycache__" in f.parts:
+                continue
+            if any(f.relative_to(root).as_posix().startswith(p + "/") for p in NOT_TRAINING_INPUTS):
                 continue
             digest.update(str(f.relative_to(root)).encode())
             digest.update(f.read_bytes())

@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 from bot.assessment import Assessment
+from bot.card import short_quote
 from bot.rulebook import join
+from bot.signals import Evidence
 from bot.vocabulary import MODEL_NAMES, label
+
+_STATES = {"planned": " (planned)", "excluded": " (ruled out)"}
+_INTEGRATION = {"integrated": "one shared history", "separate": "separate queues"}
+
+
+def signal_name(signal: str) -> str:
+    """What an evidence key means to a reader: ``excluded_channel:voice`` -> 'phone (ruled out)'."""
+    kind, _, value = signal.partition(":")
+    state, _, base = kind.partition("_") if kind.startswith(("planned_", "excluded_")) else ("", "", kind)
+    if base == "integration":
+        return _INTEGRATION.get(value, label(value))
+    if base == "label_requested":
+        return f"the label {MODEL_NAMES.get(value, label(value))}"
+    if base == "volume":
+        return "volume"
+    if base == "complaints_program":
+        return "a complaints programme"
+    if base in ("sourcing", "location", "direction"):
+        return f"{label(value)} ({base})"
+    return label(value) + _STATES.get(state, "")
+
+
+def evidence_lines(a: Assessment) -> list[str]:
+    """'"ring us up": phone' lines, one per quote, in the order the words were said.
+
+    Signals read from the same words share a line ("call center": phone, the label call center).
+    """
+    grouped: dict[tuple[int, int, int], tuple[Evidence, list[str]]] = {}
+    for e in a.signals.evidence_in_result():
+        grouped.setdefault((e.message, e.start, e.end), (e, []))[1].append(signal_name(e.signal))
+    return [f'"{short_quote(e.text)}": {", ".join(names)}' for e, names in grouped.values()]
 
 
 def signal_lines(a: Assessment) -> list[str]:
     """'Channels: phone, chat' style lines for every signal that was found."""
     s = a.signals
+    implied = " (assumed from the label you asked for)" if s.implied_channels else ""
     rows = [
-        ("Channels", join(s.channels)),
+        ("Channels", join(s.channels) + implied if s.channels else ""),
         ("Planned channels", join(s.planned_channels)),
         ("Ruled out", join(s.excluded_channels)),
         ("Processes", join(s.processes)),
@@ -42,6 +76,9 @@ def render_text(a: Assessment, with_questions: bool = True) -> str:
     found = signal_lines(a)
     if found:
         parts.append("What I picked up:\n" + "\n".join(f"- {line}" for line in found))
+    quoted = evidence_lines(a)
+    if quoted:
+        parts.append("In your words:\n" + "\n".join(f"- {line}" for line in quoted))
     if a.advice:
         parts.append("Worth knowing:\n" + "\n".join(f"- {t}" for t in a.advice))
     if with_questions and a.questions:

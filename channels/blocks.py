@@ -5,7 +5,8 @@ An assessment reply from Rasa is one message: ``text`` (the plain rendering of
 like ``/inform{"option": "direction:2"}``) and ``custom`` = ``{"type": "assessment", ...}``
 with the fields of ``bot.assessment.RECORD_FIELDS``. A brief is ``custom`` =
 ``{"type": "brief", "markdown": ...}``. Everything that comes from a user or from the bot
-is escaped before it goes into mrkdwn.
+is escaped before it goes into mrkdwn, including the user's words quoted beside each
+signal (``phone ("ring us up")``, from the record's ``evidence``).
 
 Buttons: an answer's ``action_id`` is ``ANSWER_PREFIX + payload`` (the Rasa message a
 click sends) and the brief button's is ``BRIEF_ACTION``; the ``value`` of both is the
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from bot.card import label_check, model_name, record_rows, text_parts
+from bot.card import chip_text, label_check, model_name, signal_groups, text_parts
 from channels.mrkdwn import escape, markdown_to_mrkdwn, truncate
 
 __all__ = [
@@ -133,7 +134,7 @@ def assessment_blocks(text: str, buttons: Optional[list[dict[str, Any]]], record
         blocks.append(_section(f":warning: *Label check:* {escape(warning)}"))
     if record.get("reasons"):
         blocks.append(_section("*Why*\n" + _bullets(record["reasons"])))
-    rows = parts["picked_up"] or record_rows(record)
+    rows = [(g["name"], ", ".join(chip_text(c) for c in g["chips"])) for g in signal_groups(text, record)]
     if rows:
         blocks.append(_context("*What I picked up*"))
         blocks.extend(_fields(rows))

@@ -16,11 +16,14 @@ from typing import Any
 
 from bot.mentions import RESOLVER_NAME
 from bot.signals import Signals
-from bot.text import chunks, clean, truncate
+from bot.text import OffsetMap, chunk_offsets, chunks, clean_spans, truncate
 
 
 @dataclass
 class Parse:
+    """One text's parse. ``entities`` are the resolver's, with offsets into ``text`` as given
+    (not into the cleaned chunks the model saw), and so is the evidence in ``signals``."""
+
     text: str
     intent: str | None
     intent_confidence: float
@@ -95,27 +98,50 @@ class ScopeParser:
         the same batches as everything else and merged back into their text's signals."""
         prepared = []
         for text in texts:
-            cleaned, cut = truncate(clean(text))
-            prepared.append((text, chunks(cleaned), cut))
-        pieces = [piece for _, parts, _ in prepared for piece in parts]
+            cleaned, to_text = clean_spans(text)
+            cleaned, cut = truncate(cleaned)
+            parts = chunks(cleaned)
+            maps = [to_text.then(m) for m in chunk_offsets(cleaned, parts)]
+            prepared.append((text, parts, maps, cut))
+        pieces = [piece for _, parts, _, _ in prepared for piece in parts]
         raw: list[dict[str, Any]] = []
         for start in range(0, len(pieces), batch_size):
             raw.extend(self.parse_raw_many(pieces[start:start + batch_size]))
         out, at = [], 0
-        for text, parts, cut in prepared:
+        for text, parts, maps, cut in prepared:
             datas, at = raw[at:at + len(parts)], at + len(parts)
-            out.append(_combine(text, datas, cut))
+            out.append(_combine(text, datas, cut, maps))
         return out
 
 
-def _combine(text: str, datas: list[dict[str, Any]], truncated: bool) -> Parse:
-    """One :class:`Parse` from the parse results of a text's chunks (the first chunk's intent)."""
+def in_source(entity: dict[str, Any], text: str, offsets: OffsetMap) -> dict[str, Any]:
+    """``entity`` (found in a cleaned chunk) with ``start``/``end``/``text`` in ``text``.
+
+    Where cleaning normalised characters ("ﬁ" for "fi", a full-width letter) the span
+    covers the characters the user typed, so ``text[start:end]`` is always the quote.
+    """
+    start, end = entity.get("start"), entity.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return entity
+    start, end = offsets.span(start, end)
+    return {**entity, "start": start, "end": end, "text": text[start:end]}
+
+
+def _combine(text: str, datas: list[dict[str, Any]], truncated: bool,
+             maps: list[OffsetMap] | None = None) -> Parse:
+    """One :class:`Parse` from the parse results of a text's chunks (the first chunk's intent).
+
+    ``maps`` gives, per chunk, where its characters are in ``text``; without it the chunks
+    are taken to be ``text`` itself.
+    """
     if not datas:
         return Parse(text, None, 0.0, truncated=truncated)
     signals = Signals()
     entities: list[dict[str, Any]] = []
-    for data in datas:
+    for i, data in enumerate(datas):
         found = resolved_entities(data)
+        if maps is not None:
+            found = [in_source(e, text, maps[i]) for e in found]
         entities.extend(found)
         signals = signals.merge(Signals.from_entities(found))
     intent = datas[0].get("intent") or {}

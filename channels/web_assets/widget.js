@@ -75,7 +75,8 @@
     ".gname{font-size:12px;color:#5b6470;min-width:88px}",
     ".chip{font-size:13px;border-radius:12px;padding:1px 9px;background:#eef1f5;border:1px solid #d5d9e0;list-style:none}",
     ".chip.planned{border-style:dashed;background:#fff}",
-    ".chip.excluded{text-decoration:line-through;color:#6b7380}",
+    ".chip.excluded{color:#6b7380}.chip.excluded .chip-label{text-decoration:line-through}",
+    ".quote{color:#5b6470;font-style:italic;overflow-wrap:anywhere}",
     ".chips{display:flex;flex-wrap:wrap;gap:4px;margin:0;padding:0}",
     "svg.nest{display:block;width:100%;max-width:260px;margin:10px auto 0}",
     ".actions{margin-top:12px;display:flex;gap:8px;flex-wrap:wrap}",
@@ -339,8 +340,13 @@
         var chips = el("ul", { "class": "chips", "aria-label": g.name });
         g.chips.forEach(function (chip) {
           var extra = chip.state === "excluded" ? " (ruled out)" : chip.state === "planned" ? " (planned)" : "";
-          chips.appendChild(el("li", { "class": "chip " + chip.state, "data-value": chip.value,
-            "aria-label": chip.label + extra }, chip.label));
+          // the visitor's own words beside the signal: phone ("ring us up"); text, never markup
+          var said = (chip.quotes || []).map(function (q) { return "\"" + String(q) + "\""; }).join(", ");
+          var item = el("li", { "class": "chip " + chip.state, "data-value": chip.value,
+            "aria-label": chip.label + extra + (said ? ", from your words " + said : "") });
+          item.appendChild(el("span", { "class": "chip-label" }, chip.label));
+          if (said) { item.appendChild(el("span", { "class": "quote" }, " (" + said + ")")); }
+          chips.appendChild(item);
         });
         row.appendChild(chips);
         groups.appendChild(row);

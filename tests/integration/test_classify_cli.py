@@ -30,6 +30,14 @@ SPEC_EXAMPLES = [
 ]
 
 
+#: Descriptions whose evidence is checked: a bare label, text that cleaning changes, a chunked one.
+EVIDENCE_TEXTS = [
+    "We need a call center.",
+    "\ufeff  Customers reach us by phone\u00a0and\tlive chat\x07; ＥＭＡＩＬ tickets are out of scope.",
+    ("Our agents answer routine questions every day.\n\n" * 60) + "We also run WhatsApp support and email.",
+]
+
+
 def scopebot(*args, stdin: str | None = None, model: Path | None = None) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "bot.cli", "classify", *args]
     if model is not None:
@@ -41,7 +49,8 @@ def scopebot(*args, stdin: str | None = None, model: Path | None = None) -> subp
 def batch(trained_model, tmp_path_factory):
     """One CLI run over a JSONL file mixing the spec examples and the edge cases."""
     long_text = ("We are a regional utility. " * 2000) + "Customers call us and we also answer email."
-    rows = [{"text": t} for t, _ in SPEC_EXAMPLES] + [{"text": ""}, {"text": long_text}]
+    rows = ([{"text": t} for t, _ in SPEC_EXAMPLES] + [{"text": ""}] + [{"text": t} for t in EVIDENCE_TEXTS]
+            + [{"text": long_text}])
     path = tmp_path_factory.mktemp("cli") / "in.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     proc = scopebot("--file", str(path), "--format", "jsonl", model=trained_model)
@@ -72,6 +81,32 @@ def test_spec_examples(batch):
     mismatch = by_text[SPEC_EXAMPLES[6][0]]
     assert mismatch["label_requested"] == "CALL_CENTER" and mismatch["label_mismatch"] is True
     assert by_text[SPEC_EXAMPLES[7][0]]["sourcing"] == "in_house"
+
+
+def test_every_signal_carries_the_words_it_came_from(batch):
+    _, records = batch
+    for rec in records:
+        keys = {e["signal"] for e in rec["evidence"]}
+        assert {f"channel:{c}" for c in rec["channels"]} <= keys, rec["text"][:200]
+        assert {f"process:{p}" for p in rec["processes"]} <= keys, rec["text"][:200]
+        for e in rec["evidence"]:
+            assert rec["text"][e["start"]:e["end"]] == e["text"] and e["message"] == 0
+    by_text = {r["text"]: r for r in records}
+    awkward = by_text[EVIDENCE_TEXTS[1]]
+    quoted = {e["signal"]: e["text"] for e in awkward["evidence"]}
+    assert quoted.get("channel:chat") and quoted["channel:chat"] in EVIDENCE_TEXTS[1]
+    chunked = by_text[EVIDENCE_TEXTS[2]]
+    assert {"messaging", "email"} <= set(chunked["channels"])
+    whatsapp = next(e for e in chunked["evidence"] if e["signal"] == "channel:messaging")
+    assert whatsapp["start"] > 2000 and whatsapp["text"] == "WhatsApp"
+
+
+def test_a_call_center_label_alone_implies_phone_work(batch):
+    rec = {r["text"]: r for r in batch[1]}["We need a call center."]
+    assert (rec["recommendation"], rec["confidence"], rec["channels"]) == ("CALL_CENTER", "medium", ["voice"])
+    assert rec["label_requested"] == "CALL_CENTER" and rec["follow_up_questions"][0]["id"] == "channels"
+    voice = next(e for e in rec["evidence"] if e["signal"] == "channel:voice")
+    assert voice["text"].lower() == "call center" and (voice["start"], voice["end"]) == (10, 21)
 
 
 def test_empty_description_asks_about_channels(batch):

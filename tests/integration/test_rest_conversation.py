@@ -23,8 +23,14 @@ def test_six_turns_reach_cx_bpo_then_a_correction_changes_it(bot):
     assert replies and "call center" in replies[0]["text"].lower()
     a = assessment(bot.send(me, "We run phone support for our online furniture store, around 4,000 calls a month."))
     assert a["recommendation"] == "CALL_CENTER" and a["channels"] == ["voice"]
-    a = assessment(bot.send(me, "customers also reach us over live chat and email"))
+    said = ["hi", "We run phone support for our online furniture store, around 4,000 calls a month.",
+            "customers also reach us over live chat and email"]
+    a = assessment(bot.send(me, said[2]))
     assert a["recommendation"] == "CONTACT_CENTER" and set(a["channels"]) == {"voice", "chat", "email"}
+    evidence = {e["signal"]: e for e in a["evidence"]}
+    assert evidence["channel:voice"]["message"] == 1 and evidence["channel:chat"]["message"] == 2
+    for e in a["evidence"]:  # offsets into the message that said it, counted from the greeting
+        assert said[e["message"]][e["start"]:e["end"]] == e["text"]
     a = assessment(bot.send(me, "we want an outsourcing partner to also own our QA program and CX analytics"))
     assert a["recommendation"] == "CX_BPO" and a["sourcing"] == "outsourced"
     assert {"quality_assurance", "analytics"} <= set(a["goals"])

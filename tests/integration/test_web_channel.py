@@ -65,6 +65,21 @@ def test_a_description_gets_an_assessment_view(shared_bot):
     assert card["model"] == record["recommendation"] == "CONTACT_CENTER"
     assert record["label_mismatch"] is True and card["label_check"]
     assert {"chat", "email"} <= set(record["channels"])
+    text = "We need a call center for chat and email, about 8k tickets a month"
+    assert record["evidence"] and all(text[e["start"]:e["end"]] == e["text"] for e in record["evidence"])
+    chat = next(c for g in card["signals"] for c in g["chips"] if c["value"] == "chat")
+    assert chat["quotes"] and all(q in text for q in chat["quotes"])
+
+
+def test_a_later_message_is_credited_to_its_own_number(shared_bot):
+    cid = new_id(shared_bot)
+    say(shared_bot, cid, "hello")
+    say(shared_bot, cid, "We need a call center.")
+    messages = say(shared_bot, cid, "Customers reach us by live chat and email.")
+    record = [m for m in messages if m.get("assessment")][-1]["assessment"]
+    assert record["recommendation"] == "CONTACT_CENTER" and "voice" not in record["channels"]
+    by_signal = {e["signal"]: e for e in record["evidence"]}
+    assert by_signal["channel:chat"]["message"] == 2 and by_signal["label_requested:CALL_CENTER"]["message"] == 1
 
 
 def test_ids_are_unguessable_and_history_is_per_conversation(shared_bot):

@@ -88,7 +88,9 @@ def test_description_gives_a_card_a_follow_up_updates_it_and_the_brief_downloads
     assert card.get_attribute("data-model") == "CONTACT_CENTER"
     assert card.locator("h3.model").inner_text() == "Contact center"
     assert "call center" in card.locator(".warn").inner_text().lower()
-    assert {"chat", "email"} <= set(card.locator(".chip").all_inner_texts())
+    assert {"chat", "email"} <= set(card.locator(".chip .chip-label").all_inner_texts())
+    quoted = card.locator(".chip[data-value=chat] .quote").inner_text()
+    assert quoted.startswith(' ("') and quoted.strip(' ()"') in DESCRIPTION  # the visitor's own words
     assert card.locator("svg.nest g.on").get_attribute("data-model") == "CONTACT_CENTER"
     assert card.locator("li").count() >= 2  # reasons
 
@@ -155,6 +157,35 @@ def test_script_and_links_in_messages_stay_text(visit):
                           ".filter(a => a.isConnected).map(a => a.href)")
     assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
     assert "https://example.com/help?x=1" in hrefs
+
+
+def test_quoted_words_on_the_card_stay_text(visit):
+    """The words beside a chip are the visitor's own text: markup in them is shown, never run.
+    The bot's answer is replaced by one whose evidence holds markup (no model can be made to
+    extract such a span on purpose); the card itself is built by the real bot code."""
+    import json
+
+    from bot.assessment import assess
+    from bot.replies import assessment_message
+    from bot.signals import Signals
+    from bot.webchat import bot_view
+
+    attack = '<img src=x onerror="window.__pwned=1">hotline<script>window.__pwned=2</script>'
+    signals = Signals.from_entities([{"entity": "channel", "value": "voice", "start": 0, "end": len(attack),
+                                      "text": attack}])
+    view = bot_view(assessment_message(assess(signals), attack))
+    page = visit.page
+    page.route("**/webhooks/web/message", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps({"messages": [view]})))
+    visit.open()
+    visit.send(attack)
+    chip = visit.last_card().locator(".chip[data-value=voice]")
+    [quote] = [c["quotes"][0] for g in view["card"]["signals"] for c in g["chips"] if c["value"] == "voice"]
+    assert quote.startswith("<img src=x") and chip.locator(".quote").inner_text() == f' ("{quote}")'
+    assert page.evaluate("window.__pwned") is None and visit.dialogs == []
+    assert page.evaluate("document.querySelector('scopebot-widget').shadowRoot.querySelectorAll('img, script')"
+                         ".length") == 0
+    assert "hotline" in chip.get_attribute("aria-label")
 
 
 def test_over_long_messages_are_refused_with_a_note(visit):

@@ -76,3 +76,85 @@ def test_definitions():
     assert "nest" in both.lower()
     assert "omnichannel" in define([], integration_asked=True).lower()
     assert all(word in define([]) for word in ("call center", "contact center", "CX BPO", "BPO"))
+
+
+# ----- evidence across turns ---------------------------------------------------------------------
+def spoken(entity, value, text, words, role=None):
+    e = ent(entity, value, role)
+    start = text.index(words)
+    return {**e, "start": start, "end": start + len(words), "text": words}
+
+
+def evidence(turn):
+    return {e["signal"]: (e["text"], e["message"]) for e in turn.assessment.to_record("")["evidence"]}
+
+
+def test_each_signal_is_credited_to_the_message_that_said_it():
+    t1 = take_turn(State(), "describe_operation", [spoken("channel", "voice", "ring us up", "ring us up")],
+                   "ring us up", message=0)
+    t2 = take_turn(t1.state, "inform", [spoken("channel", "chat", "hi again, live chat too", "live chat")],
+                   "hi again, live chat too", message=2)
+    assert evidence(t2) == {"channel:voice": ("ring us up", 0), "channel:chat": ("live chat", 2)}
+    t3 = take_turn(t2.state, "correct", [spoken("channel", "voice", "drop the phone", "phone", "excluded")],
+                   "drop the phone", message=3)
+    assert evidence(t3) == {"channel:chat": ("live chat", 2), "excluded_channel:voice": ("phone", 3)}
+
+
+def test_the_same_description_twice_is_still_nothing_new():
+    text = "We take phone and chat"
+    found = [spoken("channel", "voice", text, "phone"), spoken("channel", "chat", text, "chat")]
+    t1 = take_turn(State(), "describe_operation", found, text, message=0)
+    t2 = take_turn(t1.state, "describe_operation", found, text, message=1)
+    assert t1.changed and not t2.changed
+    assert t2.state == t1.state and t2.state.signals.evidence == t1.state.signals.evidence
+
+
+def test_evidence_survives_the_slots():
+    t = take_turn(State(), "describe_operation", [spoken("channel", "voice", "ring us up", "ring us up")],
+                  "ring us up", message=4)
+    slots = t.state.slots()
+    back = State.from_slots(slots["scope_signals"], slots["pending_question"], slots["answered_questions"])
+    assert back.signals.evidence == t.state.signals.evidence and back.signals.evidence[0].message == 4
+
+
+def test_short_answers_and_clicks_are_their_own_evidence():
+    phones = take_turn(State(), "describe_operation", [spoken("channel", "voice", "phones", "phones")], "phones")
+    both = take_turn(State(phones.state.signals, pending="direction"), "inform", [], "  both ", message=1)
+    assert evidence(both)["direction:blended"] == ("both", 1)
+    assert both.state.signals.evidence_for("direction:blended").start == 2
+    volume = take_turn(State(pending="volume"), "inform", [], "about 10k a month", message=2)
+    assert evidence(volume) == {"volume:10000": ("10k", 2)}
+    clicked = take_turn(State(), "inform", [], '/inform{"option": "sourcing:1"}', option="sourcing:1", message=3)
+    title = question_by_id("sourcing").options[1].title
+    assert evidence(clicked) == {"sourcing:in_house": (title, 3)}
+
+
+def test_a_call_center_label_implies_voice_until_channels_are_named():
+    text = "We need a call center."
+    t1 = take_turn(State(), "describe_operation", [spoken("model", "CALL_CENTER", text, "call center")], text)
+    rec = t1.assessment.to_record(text)
+    assert (rec["recommendation"], rec["confidence"], rec["channels"]) == ("CALL_CENTER", "medium", ["voice"])
+    assert t1.state.pending == "channels" and not t1.state.signals.channels, "the guess is not stored"
+    t2 = take_turn(t1.state, "inform", [spoken("channel", "chat", "chat and email", "chat"),
+                                        spoken("channel", "email", "chat and email", "email")],
+                   "chat and email", message=1)
+    rec2 = t2.assessment.to_record("chat and email")
+    assert rec2["channels"] == ["chat", "email"] and rec2["recommendation"] == "CONTACT_CENTER"
+    assert rec2["label_mismatch"] and "channel:voice" not in evidence(t2) and "channels" in t2.state.answered
+    t3 = take_turn(t2.state, "inform", [spoken("channel", "voice", "and phones", "phones")], "and phones", message=2)
+    assert evidence(t3)["channel:voice"] == ("phones", 2)
+
+
+def test_message_number_counts_user_messages_since_the_last_restart():
+    from rasa_sdk import Tracker
+
+    from actions.actions import _message_number
+
+    def tracker(events):
+        return Tracker("u", {}, {"text": "x"}, events, False, None, {}, None)
+
+    user = {"event": "user", "text": "x"}
+    assert _message_number(tracker([{"event": "action", "name": "action_session_start"}, user])) == 0
+    assert _message_number(tracker([user, {"event": "bot"}, user, {"event": "slot"}, user])) == 2
+    assert _message_number(tracker([user, user, {"event": "restart"}, user])) == 0
+    assert _message_number(tracker([])) == 0

@@ -118,21 +118,23 @@ def test_unsure_diet_role_is_ignored():
 
 def test_negated_sourcing_flips():
     text = "We want call audits set up, but we are not outsourcing any of it."
-    [m] = resolve(text, [raw(text, "outsourcing", "sourcing")])
+    [m] = [m for m in resolve(text, [raw(text, "outsourcing", "sourcing")]) if m.entity == "sourcing"]
     assert m.value == "in_house"
 
 
 def test_role_stated_after_a_list_covers_the_list():
     text = "Phone support only. Email and web chat are out of scope."
     entities = [raw(text, w, "channel") for w in ("Phone", "Email", "web chat")]
-    assert {m.text: m.role for m in resolve(text, entities)} == {
+    assert {m.text: m.role for m in resolve(text, entities) if m.entity == "channel"} == {
         "Phone": None, "Email": "excluded", "web chat": "excluded"}
 
 
 def test_modal_verbs_are_not_plans():
     text = "The provider will run chat and email, and we'd like them to take over order management."
     entities = [raw(text, w, "channel") for w in ("chat", "email")] + [raw(text, "order management", "process")]
-    assert [m.role for m in resolve(text, entities)] == [None, None, None]
+    found = {(m.entity, m.value): m.role for m in resolve(text, entities)}
+    assert [found[k] for k in (("channel", "chat"), ("channel", "email"), ("process", "order_processing"))] == [
+        None, None, None]
 
 
 def test_negation_spreads_over_a_list():
@@ -151,5 +153,5 @@ def test_same_span_two_types_uses_diet_context():
 
 def test_complaints_program_flag():
     text = "The partner should own our complaints program."
-    [m] = resolve(text, [raw(text, "complaints", "process")])
+    [m] = [m for m in resolve(text, [raw(text, "complaints", "process")]) if m.entity == "process"]
     assert m.extra.get("program") is True

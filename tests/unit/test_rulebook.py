@@ -166,6 +166,69 @@ def test_record_has_exactly_the_contract_fields():
     from bot.assessment import RECORD_FIELDS
 
     rec = assess(S()).to_record("")
-    assert tuple(rec) == RECORD_FIELDS
+    assert tuple(rec) == RECORD_FIELDS == (
+        "text", "recommendation", "confidence", "channels", "planned_channels", "excluded_channels", "processes",
+        "goals", "omnichannel", "direction", "sourcing", "automation", "label_requested", "label_mismatch",
+        "reasons", "follow_up_questions", "evidence")
+    assert rec["evidence"] == []
     assert rec["recommendation"] == "UNDETERMINED"
     assert rec["follow_up_questions"][0]["id"] == "channels"
+
+
+# ----- spec 3a rule 4: the label is evidence when nothing else is -------------------------------------
+def label_only(text: str = "We need a call center.", words: str = "call center", **kw) -> Signals:
+    start = text.index(words)
+    return Signals.from_entities([{"entity": "model", "value": "CALL_CENTER", "start": start,
+                                   "end": start + len(words), "text": words}]).merge(S(**kw))
+
+
+def test_a_call_center_label_alone_means_phone_work_at_medium_confidence():
+    text = "We need a call center."
+    a = assess(label_only(text))
+    rec = a.to_record(text)
+    assert (rec["recommendation"], rec["confidence"], rec["channels"]) == ("CALL_CENTER", "medium", ["voice"])
+    assert rec["label_requested"] == "CALL_CENTER" and not rec["label_mismatch"]
+    assert rec["follow_up_questions"][0]["id"] == "channels"
+    assert "voice-only label" in rec["reasons"][0] and "phone work" in rec["reasons"][0]
+    voice = next(e for e in rec["evidence"] if e["signal"] == "channel:voice")
+    assert voice == {"signal": "channel:voice", "text": "call center", "start": 10, "end": 21, "message": 0}
+    assert text[voice["start"]:voice["end"]] == voice["text"]
+    assert {e["signal"] for e in rec["evidence"]} == {"channel:voice", "label_requested:CALL_CENTER"}
+
+
+def test_an_implied_channel_never_gives_high_confidence():
+    ruled_out = assess(label_only(excluded_channels={"email"}))  # would be "voice_exclusive" if voice were said
+    assert (ruled_out.recommendation, ruled_out.confidence) == ("CALL_CENTER", "medium")
+    owned = assess(label_only(goals={"quality_assurance"}))
+    assert (owned.recommendation, owned.confidence) == ("CX_BPO", "medium")
+    assert owned.questions[0].id == "channels"
+
+
+def test_what_was_said_keeps_its_own_confidence_beside_an_implied_channel():
+    bpo = assess(label_only(processes={"payroll_hr"}))
+    assert (bpo.recommendation, bpo.confidence) == ("BPO", "high")
+    assert bpo.signals.channels == {"voice"}  # reported, and scoped as the contact part of the BPO
+    cx = assess(label_only(processes={"inbound_support"}, goals={"analytics"}))
+    assert (cx.recommendation, cx.confidence) == ("CX_BPO", "medium")
+
+
+def test_the_label_implies_nothing_once_channels_are_known():
+    named = assess(label_only(channels={"chat", "email"}))
+    assert named.recommendation == "CONTACT_CENTER" and named.label_mismatch and named.confidence == "high"
+    assert not named.signals.implied_channels and "voice" not in named.signals.channels
+    no_calls = assess(label_only(excluded_channels={"voice"}))
+    assert no_calls.recommendation == "UNDETERMINED" and not no_calls.signals.channels
+    said = assess(label_only(channels={"voice"}, voice_exclusive=True))
+    assert (said.recommendation, said.confidence) == ("CALL_CENTER", "high")
+    assert not any("voice-only label" in r for r in said.reasons)
+
+
+def test_what_if_answers_are_read_without_the_implied_channel():
+    """The channels question is decisive: answering "chat" must make it a contact center,
+    not phone plus chat."""
+    from bot.assessment import _model_of
+
+    implied = assess(label_only()).signals
+    assert _model_of(implied.merge(S(channels={"chat"}))) == "CONTACT_CENTER"
+    assert _model_of(implied.merge(S(processes={"data_entry"}))) == "BPO"
+    assert _model_of(implied.merge(S())) == "CALL_CENTER"

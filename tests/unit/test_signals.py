@@ -63,3 +63,132 @@ def test_dict_round_trip():
                                ent("volume", "10k", amount=10000.0, unit="tickets", period="week")])
     assert Signals.from_dict(s.to_dict()) == s
     assert Signals.from_dict(None) == Signals()
+
+
+# ----- evidence ---------------------------------------------------------------------------------
+def said(entity, value, text, words, role=None, **extra):
+    """An entity as the resolver emits it: the span of ``words`` in ``text``."""
+    start = text.index(words)
+    return ent(entity, value, role, start=start, end=start + len(words), text=words, **extra)
+
+
+def cited(signals):
+    return {e.signal: (e.text, e.start, e.end, e.message) for e in signals.evidence_in_result()}
+
+
+def test_every_kind_of_signal_carries_its_words():
+    text = ("Ring us up or use live chat, WhatsApp next year, no email. We need a call center for "
+            "returns and a complaints program, outbound, kept in-house offshore, one CRM, for our "
+            "bike shop, about 5,000 a month, with a chatbot, to lift CSAT; no collections, payroll later.")
+    s = Signals.from_entities([
+        said("channel", "voice", text, "Ring us up"), said("channel", "chat", text, "live chat"),
+        said("channel", "messaging", text, "WhatsApp", "planned"), said("channel", "email", text, "email", "excluded"),
+        said("model", "CALL_CENTER", text, "call center"), said("process", "order_support", text, "returns"),
+        said("process", "complaints", text, "complaints", program=True),
+        said("direction", "outbound", text, "outbound"),
+        said("sourcing", "in_house", text, "in-house"), said("location", "offshore", text, "offshore"),
+        said("integration", "integrated", text, "one CRM"), said("industry", "retail_ecommerce", text, "bike shop"),
+        said("volume", "5000", text, "5,000", amount=5000.0, period="month"),
+        said("automation", "chatbot", text, "chatbot"), said("goal", "csat", text, "CSAT"),
+        said("process", "collections", text, "collections", "excluded"),
+        said("process", "payroll_hr", text, "payroll", "planned"),
+    ], message=3)
+    assert set(cited(s)) == set(s.signal_keys()) == {
+        "channel:voice", "channel:chat", "planned_channel:messaging", "excluded_channel:email",
+        "label_requested:CALL_CENTER", "process:order_support", "process:complaints", "complaints_program:true",
+        "direction:outbound", "sourcing:in_house", "location:offshore", "integration:integrated",
+        "industry:retail_ecommerce", "volume:5000", "automation:chatbot", "goal:csat",
+        "excluded_process:collections", "planned_process:payroll_hr"}
+    for e in s.evidence:
+        assert text[e.start:e.end] == e.text and e.message == 3
+    assert cited(s)["channel:voice"] == ("Ring us up", 0, 10, 3)
+    assert [e.start for e in s.evidence_in_result()] == sorted(e.start for e in s.evidence_in_result())
+
+
+def test_a_signal_that_lost_leaves_no_evidence_and_the_first_mention_is_kept():
+    text = "phone, more phone calls, but not phone support"
+    s = Signals.from_entities([said("channel", "voice", text, "phone"), said("channel", "voice", text, "phone calls"),
+                               ent("channel", "voice", "excluded", start=32, end=37, text="phone")])
+    assert cited(s) == {"excluded_channel:voice": ("phone", 32, 37, 0)}
+    twice = Signals.from_entities([said("channel", "chat", "chat, chat", "chat"),
+                                   ent("channel", "chat", start=6, end=10, text="chat")])
+    assert cited(twice) == {"channel:chat": ("chat", 0, 4, 0)}
+
+
+def test_entities_without_spans_still_give_signals():
+    s = Signals.from_entities([ent("channel", "voice")])
+    assert s.channels == {"voice"} and s.evidence == ()
+
+
+def test_evidence_does_not_count_as_a_difference():
+    a = Signals.from_entities([said("channel", "voice", "phone", "phone")])
+    b = Signals.from_entities([said("channel", "voice", "we take calls", "calls")], message=4)
+    assert a == b and hash(a) == hash(b) and a.evidence != b.evidence
+    assert Signals(evidence=a.evidence).is_empty
+
+
+def test_merge_keeps_standing_evidence_adds_new_and_drops_what_is_gone():
+    first = Signals.from_entities([said("channel", "voice", "ring us up", "ring us up"),
+                                   said("sourcing", "outsourced", "ring us up, outsourced", "outsourced")])
+    second = Signals.from_entities([said("channel", "voice", "phone and chat", "phone"),
+                                    said("channel", "chat", "phone and chat", "chat")], message=1)
+    merged = first.merge(second)
+    assert cited(merged)["channel:voice"] == ("ring us up", 0, 10, 0), "the first words stay"
+    assert cited(merged)["channel:chat"] == ("chat", 10, 14, 1)
+    dropped = merged.merge(Signals.from_entities([said("channel", "voice", "drop the phone", "phone", "excluded"),
+                                                  said("sourcing", "in_house", "in-house", "in-house")], message=2))
+    assert "channel:voice" not in cited(dropped) and cited(dropped)["excluded_channel:voice"][3] == 2
+    assert cited(dropped)["sourcing:in_house"][3] == 2 and "sourcing:outsourced" not in cited(dropped)
+    back = dropped.merge(Signals.from_entities([said("channel", "voice", "calls again", "calls")], message=3))
+    assert cited(back)["channel:voice"] == ("calls", 0, 5, 3), "named again: the new words, not the old ones"
+    assert set(cited(back)) == back.signal_keys() - {"excluded_channel:voice"} == set(back.signal_keys())
+
+
+def test_repeating_a_description_changes_nothing():
+    text = "phone and chat"
+    once = Signals.from_entities([said("channel", "voice", text, "phone"), said("channel", "chat", text, "chat")])
+    again = once.merge(Signals.from_entities([said("channel", "voice", text, "phone"),
+                                              said("channel", "chat", text, "chat")], message=1))
+    assert again == once and again.evidence == once.evidence
+
+
+def test_evidence_round_trips_through_a_dict_and_bad_entries_are_dropped():
+    text = "no email, about 10k tickets a week"
+    s = Signals.from_entities([said("channel", "email", text, "email", "excluded"),
+                               said("volume", "10000", text, "10k", amount=10000.0, unit="tickets", period="week"),
+                               said("model", "CALL_CENTER", "call center", "call center")], message=2)
+    data = s.to_dict()
+    assert data["evidence"][0] == {"signal": "excluded_channel:email", "text": "email", "start": 3, "end": 8,
+                                   "message": 2}
+    back = Signals.from_dict(data)
+    assert back == s and back.evidence == s.evidence
+    data["evidence"] += [{"signal": "channel:chat"}, "junk", {"signal": "x", "text": "y", "start": "0", "end": 1}]
+    assert Signals.from_dict(data).evidence == s.evidence
+
+
+def test_a_voice_only_label_implies_voice_with_the_labels_words():
+    text = "We need a call center."
+    s = Signals.from_entities([said("model", "CALL_CENTER", text, "call center")])
+    implied = s.with_implied_channels()
+    assert implied.channels == {"voice"} and implied.implied_channels == {"voice"}
+    assert cited(implied)["channel:voice"] == ("call center", 10, 21, 0)
+    assert implied.stated() == s and implied.with_implied_channels() == implied
+    chat = implied.merge(Signals.from_entities([said("channel", "chat", "chat and email", "chat"),
+                                                said("channel", "email", "chat and email", "email")], message=1))
+    assert chat.channels == {"chat", "email"} and not chat.implied_channels and "channel:voice" not in cited(chat)
+    assert chat.with_implied_channels() == chat
+
+
+def test_no_voice_is_implied_by_other_labels_or_past_channel_statements():
+    assert not Signals(label_requested="CONTACT_CENTER").with_implied_channels().channels
+    assert not Signals(label_requested="CALL_CENTER", excluded_channels=frozenset({"voice"})
+                       ).with_implied_channels().channels
+    assert not Signals(label_requested="CALL_CENTER", planned_channels=frozenset({"voice"})
+                       ).with_implied_channels().channels
+    named = Signals(label_requested="CALL_CENTER", channels=frozenset({"email"}))
+    assert named.with_implied_channels() is named
+
+
+def test_answers_without_signal_words_are_credited_to_the_whole_answer():
+    s = Signals.from_dict({"direction": "blended"}).attributed("both", 0, 4, message=5)
+    assert cited(s) == {"direction:blended": ("both", 0, 4, 5)}

@@ -138,7 +138,7 @@ def test_assessment_blocks_have_model_confidence_signals_warning_and_buttons():
               if t.get("type") == "mrkdwn"]
     assert not [t for t in mrkdwn if re.search(r"&(?!amp;|lt;|gt;)|<(?!@)", t)], "everything is escaped"
     fields = [f["text"] for b in blocks if b.get("fields") for f in b["fields"]]
-    assert "*Channels*\nchat and email" in fields and "*Processes*\nfinance &amp; accounting" in fields
+    assert "*Channels*\nchat, email" in fields and "*Processes*\nfinance &amp; accounting" in fields
     answers = next(b for b in blocks if b.get("block_id") == "scopebot.answers")["elements"]
     assert [payload_of(b["action_id"]) for b in answers] == [o["payload"] for o in msg["buttons"]]
     assert all(b["value"] == "slack:T1:D1" for b in answers)
@@ -153,12 +153,45 @@ def test_undetermined_assessment_has_no_confidence_line():
     assert "Confidence" not in json.dumps(blocks)
 
 
-def test_assessment_without_signal_lines_falls_back_to_the_record():
+def test_signal_fields_come_from_the_record_even_without_signal_lines():
     msg = rasa_message(Signals(channels=frozenset({"voice"}), sourcing="outsourced"))
     msg["text"] = msg["text"].split("\n\nWhat I picked up:")[0]
     _, blocks = assessment_blocks(msg["text"], msg["buttons"], msg["custom"], "c")
     fields = [f["text"] for b in blocks if b.get("fields") for f in b["fields"]]
     assert "*Channels*\nphone" in fields and "*Sourcing*\noutsourced" in fields
+
+
+def said(text: str, *found: tuple, message: int = 0) -> Signals:
+    entities = []
+    for entity, value, words, *role in found:
+        start = text.index(words)
+        entities.append({"entity": entity, "value": value, "start": start, "end": start + len(words), "text": words,
+                         **({"role": role[0]} if role else {})})
+    return Signals.from_entities(entities, message=message)
+
+
+def picked_up_fields(blocks) -> list[str]:
+    return [f["text"] for b in blocks if b.get("fields") for f in b["fields"]]
+
+
+def test_each_signal_shows_the_users_words():
+    text = "Ring us up or use live chat, no email, we keep it in-house"
+    msg = rasa_message(said(text, ("channel", "voice", "Ring us up"), ("channel", "chat", "live chat"),
+                            ("channel", "email", "email", "excluded"), ("sourcing", "in_house", "in-house")), text)
+    _, blocks = render_message(msg, "c")
+    fields = picked_up_fields(blocks)
+    assert '*Channels*\nchat ("live chat"), phone ("Ring us up")' in fields
+    assert '*Ruled out*\nemail ("email")' in fields and '*Sourcing*\nin-house ("in-house")' in fields
+
+
+def test_quoted_words_are_escaped_for_mrkdwn():
+    text = "<!channel> hotline & <https://evil.example|click> here"
+    msg = rasa_message(said(text, ("channel", "voice", "<!channel> hotline & <https://evil.example|click>")), text)
+    _, blocks = render_message(msg, "c")
+    [channels] = [f for f in picked_up_fields(blocks) if f.startswith("*Channels*")]
+    assert channels == '*Channels*\nphone ("&lt;!channel&gt; hotline &amp; &lt;https://evil.example|click&gt;")'
+    dumped = json.dumps(blocks)
+    assert "<!channel>" not in dumped and "<https://evil" not in dumped
 
 
 def test_label_warning_without_the_text_is_derived_from_the_record():

@@ -162,3 +162,65 @@ def test_history_shows_the_visible_conversation_since_the_last_restart():
     assert shown[2]["text"] == first["buttons"][0]["title"]
     assert "brief" in shown[3]
     assert not any(m.get("text") in ("old conversation", "old reply") for m in shown)
+
+
+# ----- the user's words beside each signal ------------------------------------------------------------
+def described(text: str, *found: tuple) -> dict:
+    """The assessment message for ``text`` with entities ``(entity, value, words, role)``, spans as the
+    resolver gives them."""
+    entities = []
+    for entity, value, words, *role in found:
+        start = text.index(words)
+        e = {"entity": entity, "value": value, "start": start, "end": start + len(words), "text": words}
+        if role:
+            e["role"] = role[0]
+        entities.append(e)
+    return assessment_message(assess(Signals.from_entities(entities)), text)
+
+
+RING = "Ring us up or use live chat, WhatsApp next year, no email; one CRM; we're a bike shop"
+RING_FOUND = [("channel", "voice", "Ring us up"), ("channel", "chat", "live chat"),
+              ("channel", "messaging", "WhatsApp", "planned"), ("channel", "email", "email", "excluded"),
+              ("integration", "integrated", "one CRM"), ("industry", "retail_ecommerce", "bike shop")]
+
+
+def chips(card: dict) -> dict:
+    return {(g["name"], c["value"]): c["quotes"] for g in card["signals"] for c in g["chips"]}
+
+
+def test_card_chips_quote_the_words_each_signal_came_from():
+    msg = described(RING, *RING_FOUND)
+    card = assessment_card(msg["text"], msg["custom"])
+    quotes = chips(card)
+    assert quotes[("Channels", "voice")] == ["Ring us up"] and quotes[("Channels", "chat")] == ["live chat"]
+    assert quotes[("Planned channels", "messaging")] == ["WhatsApp"]
+    assert quotes[("Ruled out", "email")] == ["email"]
+    assert quotes[("Omnichannel", "True")] == ["one CRM"]
+    assert quotes[("Industry", "retail ecommerce")] == ["bike shop"]
+
+
+def test_quotes_come_from_the_evidence_not_from_the_text():
+    msg = described(RING, *RING_FOUND)
+    bare = assessment_card("Recommendation: contact center (high confidence)", msg["custom"])
+    assert chips(bare)[("Channels", "voice")] == ["Ring us up"]
+    no_evidence = assessment_card(msg["text"], {**msg["custom"], "evidence": []})
+    assert all(q == [] for q in chips(no_evidence).values())
+    junk = assessment_card(msg["text"], {**msg["custom"], "evidence": ["x", {"signal": 1}, {"text": "y"}]})
+    assert all(q == [] for q in chips(junk).values())
+
+
+def test_quotes_are_plain_data_and_long_ones_are_shortened():
+    text = "We take <img src=x onerror=alert(1)> phone calls " + "and more " * 20
+    record = {"recommendation": "CALL_CENTER", "channels": ["voice"],
+              "evidence": [{"signal": "channel:voice", "text": text, "start": 0, "end": len(text), "message": 0}]}
+    [quote] = chips(assessment_card("", record))[("Channels", "voice")]
+    assert quote.startswith("We take <img src=x onerror=alert(1)>")  # the widget inserts it as text
+    assert len(quote) <= 80 and quote.endswith("…")
+
+
+def test_the_plain_text_lists_the_words_and_the_card_reads_values_unaffected():
+    msg = described(RING, *RING_FOUND)
+    assert '\n\nIn your words:\n- "Ring us up": phone\n- "live chat": chat\n' in msg["text"]
+    assert '- "email": email (ruled out)' in msg["text"] and '- "WhatsApp": messaging (planned)' in msg["text"]
+    groups = {g["name"]: g["chips"] for g in assessment_card(msg["text"], msg["custom"])["signals"]}
+    assert [c["label"] for c in groups["Industry"]] == ["retail ecommerce"]
