@@ -139,11 +139,11 @@ def _keyword_peer():
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import run_eval
+    from bot.realtext_eval import crossvalidate
 
-    if args.crossval:
-        from bot.realtext_eval import crossvalidate
-
-        crossvalidate(_keyword_peer())
+    # --crossval trains the fold models that are missing or stale; without it, existing
+    # fold models are re-scored with the current resolver and rulebook (no training).
+    crossvalidate(_keyword_peer(), retrain=args.crossval)
     return run_eval(ensure_model(quiet=True), skip_nlu=args.skip_nlu, peer=_keyword_peer())
 
 

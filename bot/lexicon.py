@@ -167,6 +167,14 @@ class Lexicon:
             for entity, value in types:
                 out.append({"entity": entity, "value": value, "start": start, "end": end,
                             "text": text[start:end], "extractor": MATCHER_NAME})
+            if size > 1 and all(e != "direction" for e, _ in types):
+                # "outbound sales": the process, and the direction its first word states
+                first_end = tokens[i][1]
+                direction = index.get(normalise(text[start:first_end]))
+                for entity, value in direction or ():
+                    if entity == "direction":
+                        out.append({"entity": entity, "value": value, "start": start, "end": first_end,
+                                    "text": text[start:first_end], "extractor": MATCHER_NAME})
             i += size
         return out
 
@@ -183,10 +191,14 @@ def _match_index(lexicon: Lexicon) -> dict[str, list[tuple[str, str]]]:
     key = id(lexicon)
     if key not in _INDEXES:
         index: dict[str, list[tuple[str, str]]] = {}
+        directions = set(lexicon.forms("direction"))
         for entity, forms in lexicon.table.items():
             for form, value in forms.items():
                 if len(form) < MIN_MATCH_LEN or form in MATCH_STOPLIST:
                     continue
+                first, _, rest = form.partition(" ")
+                if entity != "direction" and rest and first in directions and rest in forms:
+                    continue  # "inbound support" is [inbound](direction) [support](process)
                 index.setdefault(form, [])
                 if (entity, value) not in index[form] and all(e != entity for e, _ in index[form]):
                     index[form].append((entity, value))

@@ -55,6 +55,10 @@ _PLANNED = {"later", "eventually", "future", "roadmap", "soon", "planning", "pla
             "expand", "expanding", "hope", "someday", "upcoming", "coming", "pilot",
             "piloting", "introduce", "introducing", "rollout", "eventual", "intend",
             "thinking", "exploring"}
+#: Verbs of handing work over: a plan to outsource existing work does not make that work new.
+_HANDOVER = {"outsource", "outsourcing", "outsourced", "outsourcer", "offshore", "offshoring", "hand",
+             "handing", "transfer", "transferring", "move", "moving", "migrate", "migrating",
+             "offload", "offloading", "contract", "partner", "vendor", "provider", "bpo", "take", "taking"}
 _LATER_PHASE = re.compile(r"\bphase (?:two|2|ii|three|3|iii)\b", re.IGNORECASE)
 _PLANNED_AFTER = re.compile(
     r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
@@ -169,6 +173,8 @@ def context_role(text: str, start: int, end: int,
         return after
     left_wide = _left_clause(toks, start, limit=9)
     if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
+        if _HANDOVER & set(left_wide):
+            return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
         return "planned"
     return None
 
@@ -268,6 +274,9 @@ def _pick_lexicon(mentions: list[dict[str, Any]], learned: list[dict[str, Any]])
         clash = [k for k in kept if _overlaps(k, cand)]
         if not clash:
             kept.append(cand)
+            continue
+        if cand["entity"] == "direction" and all(k["entity"] != "direction" for k in clash):
+            kept.append(cand)  # "outbound" inside "outbound sales" states the direction too
             continue
         if cand["entity"] == "model" or all(k["entity"] == "model" for k in clash):
             # A label ("answering service") is an attribute beside the work named by the same

@@ -76,36 +76,70 @@ def _fold_data(workdir: Path, train_items: list[Item]) -> Path:
     return data
 
 
-def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, log=print) -> dict[str, Any]:
-    """Train the NLU ``folds`` times, each without one group of sources; score the held-out group."""
+def _fold_fingerprint(k: int, folds: int, train_items: list[Item]) -> str:
+    """What a fold model depends on: the config, the chat-style data and its real sentences."""
+    import hashlib
+
+    from bot.realtext_training import training_yaml
+
+    digest = hashlib.sha256(f"{k}/{folds}".encode())
+    digest.update((PROJECT_ROOT / "config.yml").read_bytes())
+    for f in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
+        if f.name != "realtext.yml":
+            digest.update(f.read_bytes())
+    digest.update(training_yaml(train_items).encode())
+    return digest.hexdigest()[:12]
+
+
+def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, retrain: bool = True, log=print) -> dict[str, Any]:
+    """Grouped cross-validation: the NLU trained ``folds`` times, each without one group of sites.
+
+    Fold models are kept in ``results/crossval/`` with a fingerprint of what they were trained
+    on, so a later ``scopebot eval`` re-scores them with the current resolver and rulebook
+    (which are code, not part of the model) without retraining; ``retrain=False`` never trains
+    and skips folds whose model is missing or stale.
+    """
     from bot.cli import rasa_bin, rasa_env
     from bot.nlu.parser import ScopeParser
 
     items = load(["train", "dev"])
+    store = RESULTS_DIR / "crossval"
+    store.mkdir(parents=True, exist_ok=True)
     total, peer_total = Scores(), Scores()
     per_fold = []
     for k in range(folds):
         held = [it for it in items if fold_of(it.source, folds) == k]
         rest = [it for it in items if fold_of(it.source, folds) != k]
-        with tempfile.TemporaryDirectory(prefix=f"scopebot-cv{k}-") as tmp:
-            work = Path(tmp)
-            data = _fold_data(work, rest)
-            started = time.perf_counter()
-            subprocess.run([rasa_bin(), "train", "nlu", "--nlu", str(data), "--config",
-                            str(PROJECT_ROOT / "config.yml"), "--out", str(work / "models"),
-                            "--fixed-model-name", f"fold{k}"],
-                           cwd=PROJECT_ROOT, env=rasa_env(), check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            trained = time.perf_counter() - started
-            parser = ScopeParser(work / "models" / f"fold{k}.tar.gz")
-            fold_scores = score(held, scopebot_predictor(parser))
+        model = store / f"fold{k}.tar.gz"
+        stamp = store / f"fold{k}.fingerprint"
+        want = _fold_fingerprint(k, folds, rest)
+        fresh = model.exists() and stamp.exists() and stamp.read_text().strip() == want
+        trained = None
+        if not fresh:
+            if not retrain:
+                log(f"fold {k}: no up-to-date fold model; run `scopebot eval --crossval`")
+                CV_RESULTS.unlink(missing_ok=True)  # never report figures of stale fold models
+                return {}
+            with tempfile.TemporaryDirectory(prefix=f"scopebot-cv{k}-") as tmp:
+                work = Path(tmp)
+                data = _fold_data(work, rest)
+                started = time.perf_counter()
+                subprocess.run([rasa_bin(), "train", "nlu", "--nlu", str(data), "--config",
+                                str(PROJECT_ROOT / "config.yml"), "--out", str(work / "models"),
+                                "--fixed-model-name", f"fold{k}"],
+                               cwd=PROJECT_ROOT, env=rasa_env(), check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                trained = round(time.perf_counter() - started, 1)
+                shutil.move(str(work / "models" / f"fold{k}.tar.gz"), model)
+            stamp.write_text(want + "\n")
+        fold_scores = score(held, scopebot_predictor(ScopeParser(model)))
         for key in ("n", "label_correct", "channels_exact"):
             setattr(total, key, getattr(total, key) + getattr(fold_scores, key))
         total.confusion.update(fold_scores.confusion)
         for name, c in fold_scores.set_counts.items():
             total.set_counts.setdefault(name, type(c)()).update(c)
         entry = {"fold": k, "items": len(held), "sources": len({it.source for it in held}),
-                 "training_seconds": round(trained, 1), **fold_scores.summary()}
+                 "training_seconds": trained, **fold_scores.summary()}
         if peer:
             ps = score(held, peer)
             entry["keywords"] = ps.summary()
@@ -113,7 +147,7 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, log=print) -> d
                 setattr(peer_total, key, getattr(peer_total, key) + getattr(ps, key))
         per_fold.append(entry)
         log(f"fold {k}: {entry['label_accuracy']:.3f} label accuracy on {len(held)} items "
-            f"({entry['sources']} sources), trained in {trained:.0f} s")
+            f"({entry['sources']} sites)" + (f", trained in {trained:.0f} s" if trained else ""))
     accs = [f["label_accuracy"] for f in per_fold]
     mean = sum(accs) / len(accs)
     std = (sum((a - mean) ** 2 for a in accs) / len(accs)) ** 0.5
@@ -122,7 +156,6 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, log=print) -> d
               "confusion": [[g, p, n] for (g, p), n in sorted(total.confusion.items())]}
     if peer:
         result["keywords_pooled"] = peer_total.summary()
-    RESULTS_DIR.mkdir(exist_ok=True)
     CV_RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
 
@@ -172,7 +205,7 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
                   "| fold | items | sources | label accuracy | keywords | training s |", "|---|---|---|---|---|---|"]
         for f in cv["per_fold"]:
             lines.append(f"| {f['fold']} | {f['items']} | {f['sources']} | {f['label_accuracy']:.3f} | "
-                         f"{f.get('keywords', {}).get('label_accuracy', 0):.3f} | {f['training_seconds']} |")
+                         f"{f.get('keywords', {}).get('label_accuracy', 0):.3f} | {f['training_seconds'] or 'kept'} |")
     lines += ["", "Test split, gold label down, scopebot's label across "
               f"(gold counts: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}):", ""]
     lines += confusion_table(splits["test"]["scopebot"])

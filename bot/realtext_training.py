@@ -139,6 +139,8 @@ def examples(items: Iterable[Item], lexicon: Optional[Lexicon] = None) -> list[s
             pieces.append(_escape(sentence[at:]))
             spans = [(start - base, end - base) for start, end, *_ in anns
                      if start >= base and end <= base + len(sentence)]
+            if not spans and not lex.find(sentence):
+                continue  # background with no signal word teaches DIET nothing and costs epochs
             for segment in _segments("".join(pieces), sentence, spans):
                 out.append(segment)
     return list(dict.fromkeys(out))  # a sentence repeated across items is one example

@@ -84,4 +84,4 @@ def test_training_examples_annotate_gold_mentions_only():
     }, "train")
     out = examples([item])
     assert out[0] == "We sell concert tickets."  # incidental "tickets" stays plain text
-    assert "[call]{" in out[1] and "[hotline]{" in out[1] and "[tickets]" not in out[1]
+    assert "[call](channel)" in out[1] and "[hotline](channel)" in out[1] and "[tickets]" not in out[1]
