@@ -9,7 +9,6 @@ from bot.conditions import CONDITIONS, Facts
 from bot.questions import MAX_QUESTIONS, Question, question_by_id, rank
 from bot.rulebook import Decision, decide
 from bot.signals import Signals
-from bot.vocabulary import MODEL_NAMES
 
 #: The fields of one assessment record, in output order (`scopebot classify --format jsonl`
 #: and the `assessment` custom payload of the bot share exactly these).
@@ -19,13 +18,6 @@ RECORD_FIELDS: tuple[str, ...] = (
     "automation", "label_requested", "label_mismatch", "reasons", "follow_up_questions", "evidence",
 )
 
-#: Said first when the label stood in for the channels (spec 3a rule 4). It explains how
-#: the input was read, not which rule decided, so it lives beside the reading rule
-#: (:meth:`Signals.with_implied_channels`) rather than in the rulebook.
-IMPLIED_CHANNELS_REASON = (
-    "No channel was named, but a {label} is a voice-only label, so I read this as phone work "
-    "until you say which channels your customers use."
-)
 _CONFIDENCE_ORDER = ("low", "medium", "high")
 
 
@@ -126,8 +118,6 @@ def assess(signals: Signals, answered: Iterable[str] = ()) -> Assessment:
     questions = rank(signals, decision.recommendation, _model_of, skip=answered)
     if signals.implied_channels:
         confidence = _inferred_confidence(decision, stated)
-        label = MODEL_NAMES.get(str(signals.label_requested), "label")
-        reasons = [IMPLIED_CHANNELS_REASON.format(label=label), *reasons]
         questions = _channels_first(questions, answered)
     omnichannel = signals.omnichannel if len(signals.channels) >= 2 else None
     return Assessment(

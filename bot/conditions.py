@@ -48,6 +48,7 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "no_experience_ownership": lambda f: not f.ownership,
     "customer_contact": lambda f: bool(f.signals.channels or f.signals.contact_processes),
     "channel_stated": lambda f: bool(f.signals.channels),
+    "channels_implied_by_label": lambda f: bool(f.signals.implied_channels),
     "no_channel": lambda f: not f.signals.channels,
     "non_voice_channel": lambda f: bool(f.signals.channels & NON_VOICE_CHANNELS),
     "voice_only": lambda f: f.signals.channels == {"voice"},

@@ -410,7 +410,7 @@ def _merge_language_lists(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         prev = out[-1] if out else None
         if (prev is not None and m.entity == prev.entity == "goal" and m.value == prev.value == "multilingual"
-                and _LIST_GLUE.match(text[prev.end:m.start])):
+                and _is_list_glue(text[prev.end:m.start])):
             prev.end, prev.text = m.end, text[prev.start:m.end]
             prev.sources = sorted(set(prev.sources) | set(m.sources))
             continue
@@ -418,6 +418,16 @@ def _merge_language_lists(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _is_list_glue(gap: str) -> bool:
+    """True when only list punctuation and "and"/"or" separate two mentions.
+
+    The pattern below backtracks badly on long runs of blanks, so the gap is bounded
+    first: a list separator is never longer than this, and the check stays linear.
+    """
+    return len(gap) <= MAX_LIST_GLUE and bool(_LIST_GLUE.match(gap))
+
+
+MAX_LIST_GLUE = 24
 _LIST_GLUE = re.compile(r"^[\s,/&+]*(?:and|or|nor|&|/|,|\+)?[\s,/&+]*(?:and|or)?\s*$", re.IGNORECASE)
 
 
@@ -429,11 +439,11 @@ def _spread_list_roles(text: str, mentions: list[Mention]) -> None:
     """
     for prev, cur in zip(mentions, mentions[1:]):
         if cur.role is None and prev.role and prev.entity == cur.entity:
-            if _LIST_GLUE.match(text[prev.end:cur.start]):
+            if _is_list_glue(text[prev.end:cur.start]):
                 cur.role = prev.role
                 cur.extra.pop("exclusive", None)
     for prev, cur in reversed(list(zip(mentions, mentions[1:]))):
         if prev.role is None and cur.role and prev.entity == cur.entity:
-            if _LIST_GLUE.match(text[prev.end:cur.start]) and right_cue_role(text, cur.end) == cur.role:
+            if _is_list_glue(text[prev.end:cur.start]) and right_cue_role(text, cur.end) == cur.role:
                 prev.role = cur.role
                 prev.extra.pop("exclusive", None)

@@ -180,9 +180,9 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
     counts = label_counts(test_items)
     lines = ["## Real text (the figures to quote)", "",
              "Public RFP and tender scope sections, case studies, trade press, job postings and forum "
-             "posts, reworded and gold-labelled (`data/realtext/`, see `docs/corpus.md`). Split by source: "
-             f"no page has items in two splits. Frozen test split: {len(test_items)} items from "
-             f"{len({it.source for it in test_items})} sources, lock hash `{lock_digest()}` "
+             "posts, reworded and gold-labelled (`data/realtext/`, see `docs/corpus.md`). Split by site: "
+             f"no site has items in two splits. Frozen test split: {len(test_items)} items from "
+             f"{len({it.source for it in test_items})} sites, lock hash `{lock_digest()}` "
              "(`data/realtext/test.lock`).", "",
              "| split | tuned on | n | label accuracy (scopebot / keywords) | exact channel sets "
              "(scopebot / keywords) | processes P / R | goals P / R |",
@@ -197,12 +197,12 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
         pooled = cv["pooled"]
         kp = cv.get("keywords_pooled", {})
         lines += ["", f"Grouped {cv['folds']}-fold cross-validation over train + dev ({cv['items']} items; "
-                  "sources grouped, NLU retrained per fold without the held-out sources; the hand-written "
+                  "folds grouped by site, NLU retrained per fold without the held-out sites; the hand-written "
                   "rules and lexicon were tuned on all of these texts, so read it as an upper bound for them): "
                   f"label accuracy **{pooled['label_accuracy']:.3f}** pooled (fold mean {cv['fold_mean']:.3f} "
                   f"± {cv['fold_std']:.3f}), keywords {kp.get('label_accuracy', 0):.3f}; exact channel sets "
                   f"{pooled['channel_set_accuracy']:.3f} (keywords {kp.get('channel_set_accuracy', 0):.3f}).", "",
-                  "| fold | items | sources | label accuracy | keywords | training s |", "|---|---|---|---|---|---|"]
+                  "| fold | items | sites | label accuracy | keywords | training s |", "|---|---|---|---|---|---|"]
         for f in cv["per_fold"]:
             lines.append(f"| {f['fold']} | {f['items']} | {f['sources']} | {f['label_accuracy']:.3f} | "
                          f"{f.get('keywords', {}).get('label_accuracy', 0):.3f} | {f['training_seconds'] or 'kept'} |")
