@@ -79,3 +79,13 @@ def test_every_check_names_its_principle_and_spec_section():
     for check in load_checks():
         assert check.principle.startswith("3a."), check.id
         assert check.targets, check.id
+
+
+def test_goals_the_provider_is_asked_to_own_are_kept():
+    got = record("we want an outsourcing partner to also own our QA program and CX analytics")
+    assert {"quality_assurance", "analytics"} <= set(got["goals"])
+
+
+def test_goals_the_buyer_keeps_are_dropped():
+    got = record("Our own analysts already run speech analytics; we just need the phones covered.")
+    assert "analytics" not in got["goals"] and got["recommendation"] == "CALL_CENTER"
