@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.lexicon import MATCHER_NAME, Lexicon, load_lexicon
-from bot.senses import read_sense
+from bot.senses import TokenIndex, read_sense
 from bot.vocabulary import CANONICAL
 
 RESOLVER_NAME = "SignalResolver"
@@ -323,6 +323,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         candidates.append((d, [d]))
 
     tokens = _tokens(text)
+    token_index = TokenIndex.of(tokens)
     mentions: list[Mention] = []
     for ent, diet_twins in sorted(candidates, key=lambda c: c[0]["start"]):
         kind, start, end = ent["entity"], ent["start"], ent["end"]
@@ -348,7 +349,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
-        value, _check = read_sense(kind, value, span, tokens, start, end)
+        value, _check = read_sense(kind, value, span, token_index, start, end)
         if value is None:
             continue  # a topic, the buyer's own, routine or incidental (senses.yml)
         # DIET learned the annotation convention for span edges ("partner", not "a

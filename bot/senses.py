@@ -119,12 +119,27 @@ def load_checks(path: Path = SENSES_PATH) -> tuple[Check, ...]:
     return checks
 
 
-def _clause_words(tokens: Sequence[Token], start: int, end: int, limit: int = 12) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class TokenIndex:
+    """A text's tokens with their start and end offsets, built once per text so that each
+    mention finds its clause by binary search instead of a scan of the whole text."""
+
+    tokens: Sequence[Token]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token]) -> TokenIndex:
+        return cls(tokens, tuple(t[1] for t in tokens), tuple(t[2] for t in tokens))
+
+
+def _clause_words(index: TokenIndex, start: int, end: int, limit: int = 12) -> tuple[list[str], list[str]]:
     """Words before ``start`` (nearest last) and after ``end``, inside the mention's clause."""
-    ends = [t[2] for t in tokens]
-    first_after = bisect_left([t[1] for t in tokens], end)
+    tokens = index.tokens
+    first_after = bisect_left(index.starts, end)
+    last_before = bisect_right(index.ends, start)
     before: list[str] = []
-    for word, _s, _e in reversed(tokens[max(0, bisect_right(ends, start) - limit - 1):bisect_right(ends, start)]):
+    for word, _s, _e in reversed(tokens[max(0, last_before - limit - 1):last_before]):
         if word in CLAUSE_END or len(before) >= limit:
             break
         before.append(word)
@@ -138,15 +153,18 @@ def _clause_words(tokens: Sequence[Token], start: int, end: int, limit: int = 12
     return list(reversed(before)), after
 
 
-def read_sense(entity: str, value: str, surface: str, tokens: Sequence[Token],
+def read_sense(entity: str, value: str, surface: str, tokens: Sequence[Token] | TokenIndex,
                start: int, end: int) -> tuple[Optional[str], Optional[str]]:
     """(value, check id): the value this mention stands for in its context, or None when a
-    check says it is not a signal; the id names the check that decided (None: no check did)."""
+    check says it is not a signal; the id names the check that decided (None: no check did).
+
+    Pass a :class:`TokenIndex` when reading many mentions of one text."""
+    index = tokens if isinstance(tokens, TokenIndex) else TokenIndex.of(tokens)
     before: Optional[tuple[list[str], list[str]]] = None
     for check in load_checks():
         if not check.applies(entity, value, surface):
             continue
-        before = before or _clause_words(tokens, start, end)
+        before = before or _clause_words(index, start, end)
         if check.drops(*before):
             return None, check.id
         if check.promotes(*before):
