@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -138,6 +138,27 @@ class Lexicon:
         match = difflib.get_close_matches(core, same_size, n=1, cutoff=_FUZZY_CUTOFF)
         return self.forms(entity)[match[0]] if match else None
 
+    @cached_property
+    def match_index(self) -> dict[str, list[tuple[str, str]]]:
+        """Normalised form -> [(entity, value)], for the forms allowed to fire on their own.
+
+        Cached on the instance (a frozen dataclass keeps its ``__dict__``), so a different
+        lexicon can never be served another one's index.
+        """
+        directions = set(self.forms("direction"))
+        index: dict[str, list[tuple[str, str]]] = {}
+        for entity, forms in self.table.items():
+            for form, value in forms.items():
+                if len(form) < MIN_MATCH_LEN or form in MATCH_STOPLIST:
+                    continue
+                first, _, rest = form.partition(" ")
+                if entity != "direction" and rest and first in directions and rest in forms:
+                    continue  # "inbound support" is [inbound](direction) [support](process)
+                index.setdefault(form, [])
+                if (entity, value) not in index[form] and all(e != entity for e, _ in index[form]):
+                    index[form].append((entity, value))
+        return index
+
     # ----- finding forms in running text ------------------------------------------------
     def find(self, text: str) -> list[dict]:
         """Every lexicon form in ``text``, longest match first, as raw entity dicts.
@@ -147,7 +168,7 @@ class Lexicon:
         One entity dict per entity type the matched words belong to ("retention" is a
         process and a goal); the resolver picks among them.
         """
-        index = _match_index(self)
+        index = self.match_index
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         out: list[dict] = []
         i = 0
@@ -183,27 +204,6 @@ class Lexicon:
         return sorted({str(f).lower() for forms in raw[entity].values() for f in forms})
 
 
-_INDEXES: dict[int, dict[str, list[tuple[str, str]]]] = {}
-
-
-def _match_index(lexicon: Lexicon) -> dict[str, list[tuple[str, str]]]:
-    """Normalised form -> [(entity, value)], for the forms allowed to fire on their own."""
-    key = id(lexicon)
-    if key not in _INDEXES:
-        index: dict[str, list[tuple[str, str]]] = {}
-        directions = set(lexicon.forms("direction"))
-        for entity, forms in lexicon.table.items():
-            for form, value in forms.items():
-                if len(form) < MIN_MATCH_LEN or form in MATCH_STOPLIST:
-                    continue
-                first, _, rest = form.partition(" ")
-                if entity != "direction" and rest and first in directions and rest in forms:
-                    continue  # "inbound support" is [inbound](direction) [support](process)
-                index.setdefault(form, [])
-                if (entity, value) not in index[form] and all(e != entity for e, _ in index[form]):
-                    index[form].append((entity, value))
-        _INDEXES[key] = index
-    return _INDEXES[key]
 
 
 @lru_cache(maxsize=None)

@@ -254,6 +254,16 @@ class Scores:
                                 "channels": sorted(predicted.get("channels") or ()),
                                 "text": item.text})
 
+    def absorb(self, other: Scores) -> None:
+        """Add another set's counts (cross-validation pools its folds this way)."""
+        self.n += other.n
+        self.label_correct += other.label_correct
+        self.channels_exact += other.channels_exact
+        self.confusion.update(other.confusion)
+        for name, counts in other.set_counts.items():
+            self.set_counts.setdefault(name, Counter()).update(counts)
+        self.errors.extend(other.errors)
+
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "label_accuracy": round(self.label_accuracy, 4),
                                "channel_set_accuracy": round(self.channel_accuracy, 4)}

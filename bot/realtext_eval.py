@@ -133,18 +133,13 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, retrain: bool =
                 shutil.move(str(work / "models" / f"fold{k}.tar.gz"), model)
             stamp.write_text(want + "\n")
         fold_scores = score(held, scopebot_predictor(ScopeParser(model)))
-        for key in ("n", "label_correct", "channels_exact"):
-            setattr(total, key, getattr(total, key) + getattr(fold_scores, key))
-        total.confusion.update(fold_scores.confusion)
-        for name, c in fold_scores.set_counts.items():
-            total.set_counts.setdefault(name, type(c)()).update(c)
+        total.absorb(fold_scores)
         entry = {"fold": k, "items": len(held), "sources": len({it.source for it in held}),
                  "training_seconds": trained, **fold_scores.summary()}
         if peer:
             ps = score(held, peer)
             entry["keywords"] = ps.summary()
-            for key in ("n", "label_correct", "channels_exact"):
-                setattr(peer_total, key, getattr(peer_total, key) + getattr(ps, key))
+            peer_total.absorb(ps)
         per_fold.append(entry)
         log(f"fold {k}: {entry['label_accuracy']:.3f} label accuracy on {len(held)} items "
             f"({entry['sources']} sites)" + (f", trained in {trained:.0f} s" if trained else ""))
