@@ -72,7 +72,8 @@ _PLANNED_AFTER = re.compile(
 )
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:is|are|'s|was|were)?\s*(?:(?:not|n't)\b|out\b|off the table|gone|no longer"
-    r"|dropped|cancelled|canceled|excluded|not needed|out of scope)",
+    r"|dropped|cancelled|canceled|excluded|not needed|out of scope"
+    r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
 )
 _EXCLUSIVE = {"only", "just", "exclusively", "solely", "purely", "strictly", "entirely",
@@ -172,11 +173,43 @@ def context_role(text: str, start: int, end: int,
     if after:
         return after
     left_wide = _left_clause(toks, start, limit=9)
+    if _WEIGHED & set(left_wide) and _asks(text, end) and not _HANDOVER & set(left_wide):
+        return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
     if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
         if _HANDOVER & set(left_wide):
             return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
         return "planned"
     return None
+
+
+#: A question that weighs an option ("Should we offer live chat?") puts it under consideration.
+_WEIGHED = {"should", "shall"}
+_SENTENCE_STOP = ".!;\n"
+
+
+def _asks(text: str, end: int) -> bool:
+    """True when the sentence holding ``end`` ends with a question mark (looks 80 chars ahead)."""
+    for ch in text[end:end + 80]:
+        if ch == "?":
+            return True
+        if ch in _SENTENCE_STOP:
+            return False
+    return False
+
+
+#: "The chat line has been pulled", "the hotline was shut down": a closure is the last word
+#: on that signal however often it was named before (3a.3, now not then).
+_CLOSED_AFTER = re.compile(
+    r"^[^.;!?\n]{0,25}?\b(?:has been|have been|had been|was|were|got|is being|are being|is now|are now)\s+"
+    r"(?:pulled|shut|shut down|closed|closed down|discontinued|scrapped|removed|retired|taken down"
+    r"|switched off|turned off|axed|wound down|phased out)\b",
+    re.IGNORECASE,
+)
+
+
+def is_closed(text: str, end: int) -> bool:
+    """True when the words right after a mention say it was shut down or taken away."""
+    return bool(_CLOSED_AFTER.match(text[end:end + 80]))
 
 
 _FUTURE_YEAR = re.compile(r"^\s*(?:in|by|from|during)\s+(?:q[1-4]\s+)?(20\d\d)\b", re.IGNORECASE)
@@ -371,6 +404,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             extra["exclusive"] = True
         if kind == "process" and value == "complaints" and _PROGRAM.search(text[max(0, start - 40):end + 40]):
             extra["program"] = True
+        if kind in ROLE_TYPES and is_closed(text, end):
+            role, extra["closed"] = "excluded", True
         mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
     _spread_list_roles(text, mentions)
     return _merge_language_lists(text, _reconcile(mentions))
@@ -395,7 +430,9 @@ def _reconcile(mentions: list[Mention]) -> list[Mention]:
     for group in by_value.values():
         plain = [m for m in group if m.role is None]
         marked = [m for m in group if m.role is not None]
-        if plain and marked and len(plain) != len(marked):
+        if any(m.extra.get("closed") for m in marked):
+            drop.update(id(m) for m in group if not m.extra.get("closed"))  # a closure is final
+        elif plain and marked and len(plain) != len(marked):
             drop.update(id(m) for m in (marked if len(plain) > len(marked) else plain))
     sourcing = [m for m in mentions if m.entity == "sourcing"]
     counts = {v: sum(m.value == v for m in sourcing) for v in ("outsourced", "in_house")}

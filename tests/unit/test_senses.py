@@ -49,6 +49,30 @@ def record(text: str) -> dict:
     # 3a.4 the label is evidence when nothing else is
     ("We need a call center.", "CALL_CENTER", ["voice"]),
     ("We want to hand over all of our call centre operations to a partner", "CALL_CENTER", ["voice"]),
+    # second round (train split only): records e-mailed to the buyer, staff tools, headings, history
+    ("The operator answers every call and sends the details of each call by email to our on-call nurse",
+     "CALL_CENTER", ["voice"]),
+    ("Agents take the calls and fill in a web form that staff use to log each request", "CALL_CENTER", ["voice"]),
+    ("Our average ticket time on calls is 5 minutes", "CALL_CENTER", ["voice"]),
+    ("Customers waited on hold for twenty minutes before anyone picked up", "CALL_CENTER", ["voice"]),
+    ("The project was put on hold until the budget is approved", "UNDETERMINED", []),
+    ("The vendor answers the calls and must hold a 95% quality assurance score", "CALL_CENTER", ["voice"]),
+    ("Requirements are grouped by technology, implementation, quality assurance and pricing dimensions, "
+     "and the supplier answers the phones", "CALL_CENTER", ["voice"]),
+    ("Our quality analysts audit the calls we answer for the client and run coaching sessions with each agent",
+     "CX_BPO", ["voice"]),
+    ("We deliver contact centre and back office services for the council, including telephone enquiries",
+     "BPO", ["voice"]),
+    ("The deal went to back-office firms that will take over the call centre work", "CALL_CENTER", ["voice"]),
+    ("We answer the phones today. Should we offer live chat?", "CALL_CENTER", ["voice"]),
+    ("We outsourced our live chat to India, and the chat line has been pulled from every site since.",
+     "UNDETERMINED", []),
+    ("Outsourcing was briefly considered and rejected; our own reps answer the calls and adjudicate claims.",
+     "CALL_CENTER", ["voice"]),
+    ("Contact handling: a share of telephony plus written correspondence", "CONTACT_CENTER", ["email", "voice"]),
+    ("Once you make a big call like offshoring you hear every reason it will fail", "UNDETERMINED", []),
+    ("Sections: scope of work, evaluation criteria, respondent questionnaire, pricing schedule",
+     "UNDETERMINED", []),
 ])
 def test_reading_real_text(text, model, channels):
     got = record(text)
