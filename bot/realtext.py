@@ -189,6 +189,35 @@ def check_corpus(directory: Path = CORPUS_DIR) -> list[str]:
     return out
 
 
+SECOND_PASS = CORPUS_DIR / "second_pass.jsonl"
+
+
+def second_pass_agreement(path: Path = SECOND_PASS, directory: Path = CORPUS_DIR) -> dict[str, dict[str, Any]]:
+    """How often a blind second annotator's label matches the gold label, per split.
+
+    The second pass (label, channels, borderline, reason per item, written from the spec
+    and the text alone) is never used for scoring or tuning; it says how far two readers
+    of the spec agree, i.e. the ceiling to expect. ``clear`` counts the items neither
+    annotator marked borderline.
+    """
+    if not path.exists():
+        return {}
+    second = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            second[row["id"]] = row
+    out: dict[str, dict[str, Any]] = {}
+    for split in SPLITS:
+        pairs = [(it, second[it.id]) for it in load([split], directory) if it.id in second]
+        clear = [(it, row) for it, row in pairs if not it.borderline and not row.get("borderline")]
+        out[split] = {
+            "n": len(pairs), "agree": sum(it.label == row["label"] for it, row in pairs),
+            "clear_n": len(clear), "clear_agree": sum(it.label == row["label"] for it, row in clear),
+        }
+    return out
+
+
 def lock_entries(items: Iterable[Item]) -> dict[str, str]:
     return {it.id: it.fingerprint() for it in items if it.split == "test"}
 

@@ -31,6 +31,7 @@ from bot.realtext import (
     load,
     lock_digest,
     score,
+    second_pass_agreement,
 )
 
 Predictor = Callable[[list[str]], list[Mapping[str, Any]]]
@@ -201,6 +202,13 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
         for f in cv["per_fold"]:
             lines.append(f"| {f['fold']} | {f['items']} | {f['sources']} | {f['label_accuracy']:.3f} | "
                          f"{f.get('keywords', {}).get('label_accuracy', 0):.3f} | {f['training_seconds'] or 'kept'} |")
+    agreement = second_pass_agreement()
+    if agreement:
+        parts = [f"{split} {a['agree'] / a['n']:.3f} ({a['agree']}/{a['n']}; items neither marked borderline "
+                 f"{a['clear_agree']}/{a['clear_n']})" for split, a in agreement.items() if a["n"]]
+        lines += ["", "Ceiling: a blind second pass (labels from the spec and the text alone, "
+                  "`data/realtext/second_pass.jsonl`, never used for tuning; another session of the same AI "
+                  "model, not an independent human) agrees with the gold label on " + "; ".join(parts) + "."]
     lines += ["", "Test split, gold label down, scopebot's label across "
               f"(gold counts: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}):", ""]
     lines += confusion_table(splits["test"]["scopebot"])

@@ -85,3 +85,16 @@ def test_training_examples_annotate_gold_mentions_only():
     out = examples([item])
     assert out[0] == "We sell concert tickets."  # incidental "tickets" stays plain text
     assert "[call](channel)" in out[1] and "[hotline](channel)" in out[1] and "[tickets]" not in out[1]
+
+
+def test_second_pass_labels_name_corpus_items_and_valid_models():
+    """The blind second pass is a record of agreement: every row names a corpus item and a model."""
+    import json
+
+    from bot.realtext import MODELS, SECOND_PASS, load, second_pass_agreement
+
+    ids = {it.id for it in load()}
+    rows = [json.loads(line) for line in SECOND_PASS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all(r["id"] in ids and r["label"] in MODELS for r in rows)
+    agreement = second_pass_agreement()
+    assert sum(a["n"] for a in agreement.values()) == len(rows)
