@@ -382,6 +382,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
+        if value == "it_operations" and span[:3] == "it ":
+            continue  # "it supports every service": the pronoun, not IT (IT is written in capitals)
         value, _check = read_sense(kind, value, span, token_index, start, end)
         if value is None:
             continue  # a topic, the buyer's own, routine or incidental (senses.yml)

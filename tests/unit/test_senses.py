@@ -73,6 +73,13 @@ def record(text: str) -> dict:
     ("Once you make a big call like offshoring you hear every reason it will fail", "UNDETERMINED", []),
     ("Sections: scope of work, evaluation criteria, respondent questionnaire, pricing schedule",
      "UNDETERMINED", []),
+    # third round: texts from 85 new sites (train and dev items only)
+    ("Each chat agent posting brings hundreds of applications, and we run live chat for our clients",
+     "CONTACT_CENTER", ["chat"]),
+    ("The team takes calls and emails, and it supports every council service", "CONTACT_CENTER", ["email", "voice"]),
+    ("Operators answer the calls. All questions must be sent by email no later than March 13.",
+     "CALL_CENTER", ["voice"]),
+    ("Agents answer callers for the Veterans Benefits Administration", "CALL_CENTER", ["voice"]),
 ])
 def test_reading_real_text(text, model, channels):
     got = record(text)
