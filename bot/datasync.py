@@ -3,6 +3,11 @@
 The lexicon is the single source of surface forms; ``data/nlu/lookups.yml`` and
 ``data/nlu/synonyms.yml`` are derived from it (and committed, since Rasa reads them as
 training data). ``scopebot sync-data`` rewrites them; a test fails when they drift.
+
+Only developer commands write them (``sync-data``, ``train``, ``run``). A test run reads
+them: it creates one only when it is missing (a fresh checkout without generated files)
+and otherwise reports a stale file instead of quietly fixing it, so the consistency test
+can fail and a test run never changes tracked files.
 """
 
 from __future__ import annotations
@@ -116,6 +121,21 @@ def write() -> list[Path]:
     return list(_generated())
 
 
+def write_missing() -> list[Path]:
+    """Create the generated files that do not exist; leave every existing one alone."""
+    created = []
+    for path, text in _generated().items():
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+            created.append(path)
+    return created
+
+
+def stale() -> list[Path]:
+    """Generated files whose content is not what the lexicon and corpus produce now."""
+    return [path for path, text in _generated().items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text]
+
+
 def in_sync() -> bool:
-    return all(path.exists() and path.read_text(encoding="utf-8") == text
-               for path, text in _generated().items())
+    return not stale()
