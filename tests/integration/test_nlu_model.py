@@ -75,7 +75,7 @@ def test_batched_parsing_equals_one_message_at_a_time(parser):
 
     from bot.paths import PROJECT_ROOT
 
-    cases = yaml.safe_load((PROJECT_ROOT / "tests/assessment/cases.yml").read_text(encoding="utf-8"))
+    cases = yaml.safe_load((PROJECT_ROOT / "heldout/assessment_cases.yml").read_text(encoding="utf-8"))
     texts = [c["text"] for c in (cases["cases"] if isinstance(cases, dict) else cases)][:40]
     texts += ["", "hi", " ".join(texts[:12])]  # empty, chit-chat, and one long enough to be chunked
 
