@@ -112,15 +112,14 @@ def ensure_model(force: bool = False, quiet: bool = False, sync_data: bool = Fal
     are only checked: a missing one is created, a stale one raises :class:`StaleData`, so
     a test run never rewrites tracked files and the data consistency test can fail.
     """
-    from bot.datasync import stale, write, write_missing
+    from bot.datasync import create_missing_find_stale, write
     from bot.nlu.spacy_pipeline import ensure_built
 
     ensure_built()
     if sync_data:
         write()
     else:
-        write_missing()
-        outdated = stale()
+        outdated = create_missing_find_stale()
         if outdated:
             names = ", ".join(str(p.relative_to(PROJECT_ROOT)) for p in outdated)
             raise StaleData(f"{names} no longer match bot/lexicon.yml or data/realtext/: "

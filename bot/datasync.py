@@ -115,20 +115,27 @@ def _generated() -> dict[Path, str]:
 
 def write() -> list[Path]:
     """Rewrite the generated files whose content changed (an unchanged file keeps its bytes)."""
-    for path, text in _generated().items():
+    generated = _generated()
+    for path, text in generated.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-    return list(_generated())
+    return list(generated)
 
 
-def write_missing() -> list[Path]:
-    """Create the generated files that do not exist; leave every existing one alone."""
-    created = []
+def create_missing_find_stale() -> list[Path]:
+    """Create the generated files that do not exist; return the existing ones that are stale.
+
+    What a test run may do: a fresh checkout without generated files gets them, but a
+    file that drifted from its sources is reported, never quietly rewritten. (The texts
+    take seconds to generate, so they are built once for both steps.)
+    """
+    out = []
     for path, text in _generated().items():
         if not path.exists():
             path.write_text(text, encoding="utf-8")
-            created.append(path)
-    return created
+        elif path.read_text(encoding="utf-8") != text:
+            out.append(path)
+    return out
 
 
 def stale() -> list[Path]:
