@@ -9,7 +9,7 @@ from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send_assessment, send_brief
-from bot.conversation import State, current, take_turn
+from bot.conversation import State, answers_pending, current, take_turn
 from bot.definitions import RESTARTED, STEER_BACK, define
 from bot.mentions import RESOLVER_NAME
 
@@ -90,14 +90,16 @@ class ActionDefineModel(Action):
 
 
 class ActionFallbackOrAssess(Action):
-    """Low NLU confidence: if the message still carried signals, use them; else steer back."""
+    """Low NLU confidence: if the message still carried signals, or answers the question
+    asked last, use it; else steer back."""
 
     def name(self) -> str:
         return "action_fallback_or_assess"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        if _resolved(tracker):
+        text = tracker.latest_message.get("text") or ""
+        if _resolved(tracker) or answers_pending(_state(tracker), None, text):
             return ActionAssess().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=STEER_BACK)
         return []

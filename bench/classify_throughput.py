@@ -4,7 +4,7 @@ Measured side by side in one run:
   * scopebot: text -> Rasa NLU -> SignalResolver -> rulebook -> JSON record;
   * peer: the same Rasa model's bare ``parse_message`` (what any Rasa NLU client pays),
     so the cost of the project's own layer (chunking, resolving, assessing) is visible.
-Inputs are the labelled descriptions of tests/assessment/cases.yml, cycled.
+Inputs are the labelled descriptions of heldout/assessment_cases.yml, cycled.
 
     .venv/bin/python bench/classify_throughput.py [--n 400] [--write docs/performance.md]
 """

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.vocabulary import MODEL_NAMES, label
+from bot.vocabulary import label
 
 #: record field -> title, used when the plain text has no "What I picked up" part.
 SIGNAL_FIELDS: tuple[tuple[str, str], ...] = (
@@ -83,7 +83,7 @@ def record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def model_name(model: str) -> str:
-    return MODEL_NAMES.get(model, label(model))
+    return label(model)
 
 
 def label_check(record: dict[str, Any], text: str = "") -> str | None:

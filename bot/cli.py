@@ -100,13 +100,30 @@ def cmd_sync_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def ensure_model(force: bool = False, quiet: bool = False) -> Path:
-    """Train unless a model for exactly the current sources exists; return its path."""
-    from bot.datasync import write
+class StaleData(RuntimeError):
+    """Generated training data differs from the lexicon or corpus it is generated from."""
+
+
+def ensure_model(force: bool = False, quiet: bool = False, sync_data: bool = False) -> Path:
+    """Train unless a model for exactly the current sources exists; return its path.
+
+    ``sync_data`` (the developer commands: train, run, shell) first regenerates the
+    lookup, synonym and real-text files from their sources. Without it (tests, eval) they
+    are only checked: a missing one is created, a stale one raises :class:`StaleData`, so
+    a test run never rewrites tracked files and the data consistency test can fail.
+    """
+    from bot.datasync import create_missing_find_stale, write
     from bot.nlu.spacy_pipeline import ensure_built
 
     ensure_built()
-    write()
+    if sync_data:
+        write()
+    else:
+        outdated = create_missing_find_stale()
+        if outdated:
+            names = ", ".join(str(p.relative_to(PROJECT_ROOT)) for p in outdated)
+            raise StaleData(f"{names} no longer match bot/lexicon.yml or data/realtext/: "
+                            "run `scopebot sync-data` (or `make data`) and commit the result")
     target = current_model_path()
     if target.exists() and not force:
         if not quiet:
@@ -121,7 +138,7 @@ def ensure_model(force: bool = False, quiet: bool = False) -> Path:
 
 def cmd_train(args: argparse.Namespace) -> int:
     try:
-        path = ensure_model(force=args.force)
+        path = ensure_model(force=args.force, sync_data=True)
     except subprocess.CalledProcessError as exc:
         print(f"scopebot train: rasa train failed (exit {exc.returncode})", file=sys.stderr)
         return 1
@@ -187,7 +204,7 @@ def _model_for_serving(args: argparse.Namespace) -> Path:
         if not path.exists():
             raise SystemExit(NO_MODEL.format(where=args.model))
         return path
-    return ensure_model(quiet=True)
+    return ensure_model(quiet=True, sync_data=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

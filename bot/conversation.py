@@ -150,3 +150,17 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
 
 def current(state: State) -> Assessment:
     return assess(state.signals, answered=state.answered)
+
+
+def answers_pending(state: State, intent: Optional[str], text: str) -> bool:
+    """Does ``text`` settle the question asked last (a button's words, a number for volume)?
+
+    Short replies such as "just handle contacts" carry no signal words and often get a
+    low NLU confidence; the fallback asks this before steering the visitor back, so a
+    valid answer is never met with "Sorry, I didn't catch that".
+    """
+    question = question_by_id(state.pending) if state.pending else None
+    if question is None:
+        return False
+    _, settled, _ = _short_answer(question, intent, text or "", Signals())
+    return settled

@@ -3,6 +3,11 @@
 The lexicon is the single source of surface forms; ``data/nlu/lookups.yml`` and
 ``data/nlu/synonyms.yml`` are derived from it (and committed, since Rasa reads them as
 training data). ``scopebot sync-data`` rewrites them; a test fails when they drift.
+
+Only developer commands write them (``sync-data``, ``train``, ``run``). A test run reads
+them: it creates one only when it is missing (a fresh checkout without generated files)
+and otherwise reports a stale file instead of quietly fixing it, so the consistency test
+can fail and a test run never changes tracked files.
 """
 
 from __future__ import annotations
@@ -110,12 +115,34 @@ def _generated() -> dict[Path, str]:
 
 def write() -> list[Path]:
     """Rewrite the generated files whose content changed (an unchanged file keeps its bytes)."""
-    for path, text in _generated().items():
+    generated = _generated()
+    for path, text in generated.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-    return list(_generated())
+    return list(generated)
+
+
+def create_missing_find_stale() -> list[Path]:
+    """Create the generated files that do not exist; return the existing ones that are stale.
+
+    What a test run may do: a fresh checkout without generated files gets them, but a
+    file that drifted from its sources is reported, never quietly rewritten. (The texts
+    take seconds to generate, so they are built once for both steps.)
+    """
+    out = []
+    for path, text in _generated().items():
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+        elif path.read_text(encoding="utf-8") != text:
+            out.append(path)
+    return out
+
+
+def stale() -> list[Path]:
+    """Generated files whose content is not what the lexicon and corpus produce now."""
+    return [path for path, text in _generated().items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text]
 
 
 def in_sync() -> bool:
-    return all(path.exists() and path.read_text(encoding="utf-8") == text
-               for path, text in _generated().items())
+    return not stale()

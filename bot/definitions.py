@@ -1,43 +1,27 @@
-"""Answers to "what is X?" and "X vs Y?", in the project's own words (facts: spec section 1)."""
+"""Answers to "what is X?" and "X vs Y?", in the project's own words (facts: spec section 1).
+
+Each model's own definition is in ``operating_models.yml``; this module adds what is said
+about several of them together (how they nest, what omnichannel means).
+"""
 
 from __future__ import annotations
 
 from typing import Iterable
 
-DEFINITIONS: dict[str, str] = {
-    "CALL_CENTER": (
-        "A call center does phone work only: customers ringing in, agents ringing out, or "
-        "both. It lives on telephony, queues and call metrics like service level and handle "
-        "time. When your customers really only phone, it is the honest label, and it can be "
-        "exactly the right one."),
-    "CONTACT_CENTER": (
-        "A contact center runs several customer channels (phone plus email, chat, SMS, "
-        "messaging apps, social) as one operation, ideally with one customer history shared "
-        "across them (that is what omnichannel means). Most support operations today are "
-        "contact centers, even the ones still called call centers."),
-    "CX_BPO": (
-        "CX BPO is outsourced contact handling where the provider also owns experience "
-        "outcomes: the QA programme, analytics and insight, the knowledge base, journey "
-        "improvement, complaint programmes. Without that ownership it is a contact center "
-        "with a grander name."),
-    "BPO": (
-        "BPO (business process outsourcing) is the widest term: handing a whole business "
-        "process to a third party. It covers outsourced contact centers but also back-office "
-        "work such as data entry, finance and accounting, payroll and HR, claims, KYC or "
-        "order fulfilment."),
-}
+from bot.operating_models import MODELS
+
 NESTING = ("They nest: BPO contains the contact center, which contains the call center; "
            "CX BPO is a contact center whose provider also owns the experience outcomes.")
 OMNICHANNEL = ("Omnichannel means the channels share one customer history, so a customer can "
                "start in chat, follow up by email and call without repeating themselves. "
                "Multichannel means several channels run as separate queues.")
-ORDER = ("CALL_CENTER", "CONTACT_CENTER", "CX_BPO", "BPO")
 
 
 def define(models: Iterable[str], integration_asked: bool = False) -> str:
     """One definition, a comparison of several, or the overview when nothing was named."""
-    asked = [m for m in ORDER if m in set(models)]
-    parts = [DEFINITIONS[m] for m in asked] if asked else [DEFINITIONS[m] for m in ORDER]
+    named = set(models)
+    asked = [m for m in MODELS if m.id in named]
+    parts = [m.definition for m in asked or MODELS]
     if integration_asked:
         parts = [OMNICHANNEL] if not asked else parts + [OMNICHANNEL]
     if len(asked) != 1 and not (integration_asked and not asked):

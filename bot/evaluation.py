@@ -2,10 +2,10 @@
 
 Two levels:
 
-1. NLU: ``rasa test nlu`` on the held-out set in ``tests/nlu/`` (never trained on):
+1. NLU: ``rasa test nlu`` on the held-out set in ``heldout/nlu.yml`` (never trained on):
    intent report, per-extractor entity reports, confusion-matrix pictures.
 2. Assessment: the whole chain (model -> resolver -> rulebook) on the labelled
-   descriptions in ``tests/assessment/cases.yml``, field by field.
+   descriptions in ``heldout/assessment_cases.yml``, field by field.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ import yaml
 from bot.assessment import assess
 from bot.paths import PROJECT_ROOT, RESULTS_DIR
 
-NLU_TEST = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
-CASES = PROJECT_ROOT / "tests" / "assessment" / "cases.yml"
+#: The held-out sets live outside tests/ and data/: never trained on, read by `scopebot eval`.
+HELDOUT_DIR = PROJECT_ROOT / "heldout"
+NLU_TEST = HELDOUT_DIR / "nlu.yml"
+CASES = HELDOUT_DIR / "assessment_cases.yml"
 REPORT_DIR = PROJECT_ROOT / "docs" / "evaluation"
 SET_FIELDS = ("channels", "planned_channels", "excluded_channels", "processes", "goals")
 SCALAR_FIELDS = ("recommendation", "confidence", "label_requested", "label_mismatch",
@@ -112,8 +114,8 @@ def render_report(nlu: dict[str, Any] | None, summary: dict[str, Any],
              "`scopebot eval` alone reuses the last cross-validation in `results/`).", ""]
     lines += realtext or []
     lines += ["## Chat-style sets (written by the project; their error lists guided earlier tuning)", "",
-              "The held-out NLU set `tests/nlu/test_nlu.yml` and the labelled descriptions "
-              "`tests/assessment/cases.yml` are never trained on, but earlier sessions read their "
+              "The held-out NLU set `heldout/nlu.yml` and the labelled descriptions "
+              "`heldout/assessment_cases.yml` are never trained on, but earlier sessions read their "
               "error lists, so these figures are upper bounds and do not predict real text.", ""]
     if nlu:
         intent = nlu["intent"]

@@ -199,12 +199,6 @@ class Lexicon:
             i += size
         return out
 
-    # ----- export to Rasa training data ------------------------------------------------
-    def raw_forms(self, raw: dict[str, dict[str, list[str]]], entity: str) -> list[str]:
-        return sorted({str(f).lower() for forms in raw[entity].values() for f in forms})
-
-
-
 
 @lru_cache(maxsize=None)
 def load_raw(path: Path = LEXICON_PATH) -> dict[str, dict[str, list[str]]]:

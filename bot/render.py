@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.assessment import Assessment
 from bot.card import short_quote
+from bot.operating_models import name
 from bot.rulebook import join
 from bot.signals import Evidence
-from bot.vocabulary import MODEL_NAMES, label
+from bot.vocabulary import label
 
 _STATES = {"planned": " (planned)", "excluded": " (ruled out)"}
 _INTEGRATION = {"integrated": "one shared history", "separate": "separate queues"}
@@ -19,7 +20,7 @@ def signal_name(signal: str) -> str:
     if base == "integration":
         return _INTEGRATION.get(value, label(value))
     if base == "label_requested":
-        return f"the label {MODEL_NAMES.get(value, label(value))}"
+        return f"the label {label(value)}"
     if base == "volume":
         return "volume"
     if base == "complaints_program":
@@ -65,7 +66,7 @@ def signal_lines(a: Assessment) -> list[str]:
 def headline(a: Assessment) -> str:
     if a.recommendation == "UNDETERMINED":
         return "Recommendation: not enough to go on yet"
-    return f"Recommendation: {MODEL_NAMES[a.recommendation]} ({a.confidence} confidence)"
+    return f"Recommendation: {name(a.recommendation)} ({a.confidence} confidence)"
 
 
 def render_text(a: Assessment, with_questions: bool = True) -> str:

@@ -13,21 +13,13 @@ from typing import Any, Optional
 
 import yaml
 
+from bot import operating_models
 from bot.conditions import CONDITIONS, Facts, holds
+from bot.operating_models import UNDETERMINED
 from bot.signals import Signals
-from bot.vocabulary import (
-    MODEL_NAMES,
-    NON_VOICE_CHANNELS,
-    VOICE_NATIVE_PROCESSES,
-    Model,
-    label,
-)
+from bot.vocabulary import NON_VOICE_CHANNELS, VOICE_NATIVE_PROCESSES, label
 
 RULEBOOK_PATH = Path(__file__).with_name("rulebook.yml")
-
-#: How wide each model is, for telling a too-narrow request from a too-broad one.
-#: BPO contains the contact center, CX BPO is a contact center plus ownership.
-BREADTH = {"CALL_CENTER": 1, "CONTACT_CENTER": 2, "CX_BPO": 3, "BPO": 4}
 
 
 @dataclass(frozen=True)
@@ -91,7 +83,8 @@ def load_rulebook(path: Path = RULEBOOK_PATH) -> Rulebook:
     for rule in rules:
         _check_conditions(rule.when, f"rule {rule.id}")
         _check_conditions([c["if"] for c in rule.confidence if "if" in c], f"rule {rule.id}")
-        Model(rule.recommend)
+        if not (operating_models.is_model(rule.recommend) or rule.recommend == UNDETERMINED):
+            raise ValueError(f"rule {rule.id}: unknown model {rule.recommend!r}; see bot/operating_models.yml")
     for note in notes:
         _check_conditions(note.when, f"note {note.id}")
     if rules[-1].when:
@@ -154,10 +147,9 @@ def decide(signals: Signals, automation: frozenset[str] = frozenset(),
 def mismatch_message(requested: Optional[str], recommended: str,
                      rulebook: Optional[Rulebook] = None) -> Optional[str]:
     """The warning for asking for the wrong model, or None when there is nothing to say."""
-    if not requested or recommended == Model.UNDETERMINED.value or requested == recommended:
+    if not requested or recommended == UNDETERMINED or requested == recommended:
         return None
     book = rulebook or load_rulebook()
-    key = "narrower" if BREADTH[requested] < BREADTH[recommended] else "broader"
-    return book.mismatch[key].format(
-        requested=MODEL_NAMES[requested], recommended=MODEL_NAMES[recommended]
-    )
+    asked, fits = operating_models.model(requested), operating_models.model(recommended)
+    key = "narrower" if asked.breadth < fits.breadth else "broader"
+    return book.mismatch[key].format(requested=asked.name, recommended=fits.name)

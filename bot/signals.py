@@ -58,6 +58,12 @@ SET_KEYS: tuple[tuple[str, str], ...] = (
 )
 #: Single-valued attributes, keyed by their own name (``sourcing:in_house``).
 SCALAR_KEYS: tuple[str, ...] = ("sourcing", "location", "direction", "integration", "label_requested")
+#: The canonical values each field may hold (see :meth:`Signals.from_dict`).
+ALLOWED: dict[str, tuple[str, ...]] = {
+    **{name: CANONICAL[prefix.removeprefix("planned_").removeprefix("excluded_")] for name, prefix in SET_KEYS},
+    "implied_channels": CANONICAL["channel"],
+    **{name: CANONICAL["model" if name == "label_requested" else name] for name in SCALAR_KEYS},
+}
 
 
 @dataclass(frozen=True)
@@ -379,22 +385,53 @@ class Signals:
 
     @classmethod
     def from_dict(cls, data: Optional[Mapping[str, Any]]) -> Signals:
+        """Signals from :meth:`to_dict` output, or from a hand-written catalogue entry.
+
+        Everything is checked: an unknown field (``channel:`` for ``channels:``), a value
+        that is not canonical (``voicee``), or a single word where a list belongs raises
+        ValueError naming it, so a slip in ``questions.yml`` fails its first use instead of
+        quietly becoming "no signal". Only evidence entries are lenient (see
+        :meth:`Evidence.from_dict`).
+        """
         if not data:
             return cls()
+        if not isinstance(data, Mapping):
+            raise ValueError(f"signals must be a mapping, not {type(data).__name__}")
+        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown signal field(s) {unknown}; known: {sorted(cls.__dataclass_fields__)}")
         kwargs: dict[str, Any] = {}
-        for name, f in cls.__dataclass_fields__.items():
-            if name not in data or data[name] is None:
-                continue
-            value = data[name]
-            if name == "volume":
-                kwargs[name] = Volume(float(value["amount"]), value.get("unit"), value.get("period"))
-            elif name == "evidence":
-                kwargs[name] = tuple(e for e in map(Evidence.from_dict, value or ()) if e is not None)
-            elif str(f.type).startswith("frozenset"):
-                kwargs[name] = frozenset(value)
-            else:
-                kwargs[name] = value
+        for name, value in data.items():
+            if value is not None:
+                kwargs[name] = _field_value(name, value)
         return cls(**kwargs)
+
+def _field_value(name: str, value: Any) -> Any:
+    """One field of :meth:`Signals.from_dict`, checked against what the field may hold."""
+    if name == "evidence":
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("evidence must be a list")
+        return tuple(e for e in map(Evidence.from_dict, value) if e is not None)
+    if name == "volume":
+        amount = value.get("amount") if isinstance(value, Mapping) else None
+        if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+            raise ValueError(f"volume needs a numeric amount, got {value!r}")
+        return Volume(float(amount), value.get("unit"), value.get("period"))
+    if name in ("voice_exclusive", "complaints_program"):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false, got {value!r}")
+        return value
+    allowed = ALLOWED[name]
+    if name in SCALAR_KEYS:
+        if value not in allowed:
+            raise ValueError(f"{name}: {value!r} is not one of {list(allowed)}")
+        return value
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise ValueError(f"{name} must be a list, got {value!r}")
+    wrong = sorted(str(v) for v in value if v not in allowed)
+    if wrong:
+        raise ValueError(f"{name}: {wrong} not among {list(allowed)}")
+    return frozenset(value)
 
 
 def volume_key(volume: Volume) -> str:
@@ -402,5 +439,3 @@ def volume_key(volume: Volume) -> str:
     from the same words."""
     return f"volume:{volume.amount:.15g}"
 
-
-EMPTY = Signals()

@@ -7,24 +7,7 @@ matching.
 
 from __future__ import annotations
 
-from enum import Enum
-
-
-class Model(str, Enum):
-    """The recommendation vocabulary: four nested operating models, or not enough signal."""
-
-    CALL_CENTER = "CALL_CENTER"
-    CONTACT_CENTER = "CONTACT_CENTER"
-    CX_BPO = "CX_BPO"
-    BPO = "BPO"
-    UNDETERMINED = "UNDETERMINED"
-
-
-class Confidence(str, Enum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
+from bot.operating_models import MODEL_IDS, UNDETERMINED, name
 
 CHANNELS: tuple[str, ...] = ("voice", "email", "chat", "sms", "social", "messaging", "video")
 NON_VOICE_CHANNELS: frozenset[str] = frozenset(CHANNELS) - {"voice"}
@@ -94,9 +77,6 @@ GOALS: tuple[str, ...] = (
 EXPERIENCE_OWNERSHIP_GOALS: frozenset[str] = frozenset(
     {"quality_assurance", "analytics", "knowledge_management", "journey_improvement"}
 )
-EFFICIENCY_GOALS: frozenset[str] = frozenset(
-    {"cost_reduction", "handle_time", "process_efficiency", "speed"}
-)
 
 INDUSTRIES: tuple[str, ...] = (
     "retail_ecommerce",
@@ -124,7 +104,6 @@ LOCATIONS: tuple[str, ...] = ("onshore", "nearshore", "offshore")
 DIRECTIONS: tuple[str, ...] = ("inbound", "outbound", "blended")
 AUTOMATION: tuple[str, ...] = ("self_service", "ivr", "chatbot", "voice_ai")
 INTEGRATION: tuple[str, ...] = ("integrated", "separate")
-MODEL_LABELS: tuple[str, ...] = ("CALL_CENTER", "CONTACT_CENTER", "CX_BPO", "BPO")
 
 #: Canonical values per NLU entity type (``volume`` is numeric and has none).
 CANONICAL: dict[str, tuple[str, ...]] = {
@@ -135,21 +114,12 @@ CANONICAL: dict[str, tuple[str, ...]] = {
     "sourcing": SOURCING,
     "location": LOCATIONS,
     "direction": DIRECTIONS,
-    "model": MODEL_LABELS,
+    "model": MODEL_IDS,  # the label a buyer asked for: one of bot/operating_models.yml
     "automation": AUTOMATION,
     "integration": INTEGRATION,
 }
 ENTITY_TYPES: tuple[str, ...] = tuple(CANONICAL) + ("volume",)
 ROLES: tuple[str, ...] = ("planned", "excluded")
-
-#: Human names, used in reasons, questions and the brief.
-MODEL_NAMES: dict[str, str] = {
-    "CALL_CENTER": "call center",
-    "CONTACT_CENTER": "contact center",
-    "CX_BPO": "CX BPO",
-    "BPO": "BPO",
-    "UNDETERMINED": "not determined yet",
-}
 
 
 def label(value: str) -> str:
@@ -160,6 +130,6 @@ def label(value: str) -> str:
                "it_operations": "IT operations", "in_house": "in-house"}
     if value in special:
         return special[value]
-    if value in MODEL_NAMES:
-        return MODEL_NAMES[value]
+    if value in MODEL_IDS or value == UNDETERMINED:
+        return name(value)
     return value.replace("_", " ")

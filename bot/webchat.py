@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional
 from urllib.parse import urlsplit
 
 from bot.card import assessment_card
+from bot.commands import BRIEF_PAYLOAD, RESTART_PAYLOAD
 
 #: Longest message a visitor may send from the widget (characters). A scope description
 #: of a few paragraphs fits; a pasted RFP belongs in `scopebot classify`.
@@ -24,8 +25,9 @@ ID_PREFIX = "web-"
 _ID_PATTERN = re.compile(r"^web-[A-Za-z0-9_-]{32}$")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
-BRIEF_PAYLOAD = "/ask_brief"
-RESTART_PAYLOAD = "/restart"
+#: The widget's own buttons, by the name the widget sends -> the message the bot receives.
+#: The widget knows only the names, so the bot's intents are spelled in this one place.
+COMMANDS: dict[str, str] = {"brief": BRIEF_PAYLOAD, "restart": RESTART_PAYLOAD}
 BRIEF_FILENAME = "scope-brief.md"
 
 
@@ -66,11 +68,19 @@ def origin_allowed(origin: Optional[str], own_origin: str, configured: Iterable[
 
 # ----- incoming messages ------------------------------------------------------------------
 def message_problem(body: Any) -> Optional[tuple[int, str]]:
-    """(status, reason) when a widget message body is unusable, else None."""
+    """(status, reason) when a widget message body is unusable, else None.
+
+    A body carries either the visitor's ``text`` or the name of one of the widget's
+    ``command``s (see :data:`COMMANDS`), never both.
+    """
     if not isinstance(body, dict):
         return 400, 'body must be a JSON object: {"conversation_id": "...", "text": "..."}'
     if not valid_conversation_id(body.get("conversation_id")):
         return 400, "unknown conversation id; ask POST /webhooks/web/conversations for one"
+    if "command" in body:
+        if "text" in body or body["command"] not in COMMANDS:
+            return 400, f'"command" must be one of {sorted(COMMANDS)}, without "text"'
+        return None
     text = body.get("text")
     if not isinstance(text, str):
         return 400, '"text" must be a string'
@@ -78,6 +88,11 @@ def message_problem(body: Any) -> Optional[tuple[int, str]]:
         return 413, (f"That message is {len(text):,} characters long; the limit is "
                      f"{MAX_MESSAGE_CHARS:,}. Please shorten it or send it in parts.")
     return None
+
+
+def message_text(body: dict[str, Any]) -> str:
+    """What the bot receives for a body that :func:`message_problem` accepted."""
+    return COMMANDS[body["command"]] if "command" in body else body["text"]
 
 
 # ----- what the widget draws --------------------------------------------------------------

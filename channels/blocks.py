@@ -21,14 +21,12 @@ from bot.card import chip_text, label_check, model_name, signal_groups, text_par
 from channels.mrkdwn import escape, markdown_to_mrkdwn, truncate
 
 __all__ = [
-    "ANSWER_PREFIX", "BRIEF_ACTION", "BRIEF_PAYLOAD", "render_message", "assessment_blocks", "brief_blocks",
+    "ANSWER_PREFIX", "BRIEF_ACTION", "render_message", "assessment_blocks", "brief_blocks",
     "text_blocks", "request_blocks", "answered_blocks", "home_view", "payload_of",
 ]
 
 ANSWER_PREFIX = "scopebot.answer:"
 BRIEF_ACTION = "scopebot.brief"
-#: What the brief button sends to Rasa: the `ask_brief` intent.
-BRIEF_PAYLOAD = "/ask_brief"
 
 SECTION_LIMIT = 3000  # characters of a section's text
 FIELD_LIMIT = 2000

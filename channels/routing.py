@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-__all__ = ["conversation_id", "belongs_to", "is_direct_channel", "parse_scope_command", "PRIVATE_FLAGS"]
+__all__ = ["conversation_id", "belongs_to", "is_direct_channel", "parse_scope_command"]
 
-#: What, first in the `/scope` text, makes the answer visible only to the caller. A bare
-#: word "private" is not a flag ("private equity firm..." is a description).
-PRIVATE_FLAGS = ("-p", "--private", "private:")
+#: What, first in the `/scope` text, makes the answer visible only to the caller: ``-p``,
+#: ``--private`` or ``private:``. A bare word "private" is not a flag ("private equity
+#: firm..." is a description).
 _PRIVATE = re.compile(r"^\s*(?:(?:-p|--private)(?=\s|$)|private\s*:)\s*", re.I)
 
 

@@ -52,11 +52,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.commands import BRIEF_PAYLOAD
 from bot.definitions import UNAVAILABLE
 from bot.settings import SlackSettings, load_env
 from channels.blocks import (
     BRIEF_ACTION,
-    BRIEF_PAYLOAD,
     answered_blocks,
     home_view,
     payload_of,

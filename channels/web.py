@@ -31,6 +31,7 @@ from bot.webchat import (
     bot_view,
     history_from_events,
     message_problem,
+    message_text,
     new_conversation_id,
     origin_allowed,
     parse_origins,
@@ -127,7 +128,7 @@ class WebChatInput(InputChannel):
                 status, reason = problem
                 return response.json({"error": reason}, status=status)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(body["text"], collector, body["conversation_id"],
+            await on_new_message(UserMessage(message_text(body), collector, body["conversation_id"],
                                              input_channel=self.name()))
             views = [v for v in (bot_view(m) for m in collector.messages) if v]
             if not collector.messages:  # no reply at all: the action server is down

@@ -13,7 +13,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    """The model for the current sources; trains it (once) when it does not exist yet."""
+    """The model for the current sources; trains it (once) when it does not exist yet.
+
+    Generated training data is checked, not rewritten: a stale lookup file stops the run
+    with a message, instead of being fixed behind the consistency test's back."""
     from bot.cli import ensure_model
 
     return ensure_model(quiet=True)

@@ -414,10 +414,18 @@
     scrollDown();
   }
 
-  /** Send `text` to the bot; `shown` is what the visitor sees as their message (null: nothing). */
-  function send(text, shown) {
+  /** Send the visitor's `text` to the bot; `shown` is what the visitor sees as their message. */
+  function send(text, shown) { return deliver({ text: text }, shown); }
+
+  /** Run one of the widget's own commands ("brief", "restart"). Only the name travels: the
+   *  bot maps it to its own message, so the widget never needs to know the bot's intents. */
+  function command(name) { return deliver({ command: name }, null); }
+
+  /** Post one message (`{text}` or `{command}`); `shown` is what the visitor sees (null: nothing). */
+  function deliver(body, shown) {
     note.textContent = "";
     if (busy) { return Promise.resolve(); }
+    var text = body.text || "";
     if (text.length > MAX_CHARS) {
       note.textContent = "That message is " + text.length.toLocaleString("en") + " characters long; the limit is " +
         MAX_CHARS.toLocaleString("en") + ". Please shorten it or send it in parts.";
@@ -428,7 +436,8 @@
     if (shown) { addUser(shown); }
     showTyping(true);
     return ensureConversation().then(function (id) {
-      return post("/message", { conversation_id: id, text: text });
+      body.conversation_id = id;
+      return post("/message", body);
     }).then(function (json) {
       showTyping(false);
       (json.messages || []).forEach(function (m) { addBot(m, true); });
@@ -442,14 +451,14 @@
     });
   }
 
-  function requestBrief() { send("/ask_brief", null); }
+  function requestBrief() { command("brief"); }
 
   function restart() {
     disableOldReplies();
     var hadConversation = !!conversationId;
     log.textContent = "";
     if (!hadConversation) { addIntro(); input.focus(); return; }
-    send("/restart", null).then(function () {
+    command("restart").then(function () {
       if (!log.querySelector(".msg.bot")) { addIntro(); }
       input.focus();
     });

@@ -44,15 +44,17 @@ def test_typos_and_slang_map_to_canonical_values(parser):
 
 def test_duplicates_from_several_extractors_become_one_mention(parser):
     data, resolved = resolver_entities(parser, "We need a call center to handle chat and email.")
-    raw_chat = [e for e in data["entities"] if e.get("extractor") != "SignalResolver" and e["value"] in ("chat",)]
-    assert len({e["extractor"] for e in raw_chat}) >= 1
+    raw_chat = [e for e in data["entities"] if e.get("extractor") != "SignalResolver" and e["value"] == "chat"]
+    assert len({e["extractor"] for e in raw_chat}) >= 2, raw_chat  # the same word found twice...
+    assert [e["value"] for e in resolved].count("chat") == 1  # ...is one mention
     spans = [(e["start"], e["end"]) for e in resolved]
     assert len(spans) == len(set(spans))
     for a in resolved:
         for b in resolved:
             if a is not b:
                 assert a["end"] <= b["start"] or b["end"] <= a["start"], (a, b)
-    assert {(e["entity"], e["value"]) for e in resolved} >= {
+    # the "call" inside "call center" is the label's word, not a phone channel
+    assert {(e["entity"], e["value"]) for e in resolved} == {
         ("model", "CALL_CENTER"), ("channel", "chat"), ("channel", "email")}
 
 
@@ -75,7 +77,7 @@ def test_batched_parsing_equals_one_message_at_a_time(parser):
 
     from bot.paths import PROJECT_ROOT
 
-    cases = yaml.safe_load((PROJECT_ROOT / "tests/assessment/cases.yml").read_text(encoding="utf-8"))
+    cases = yaml.safe_load((PROJECT_ROOT / "heldout/assessment_cases.yml").read_text(encoding="utf-8"))
     texts = [c["text"] for c in (cases["cases"] if isinstance(cases, dict) else cases)][:40]
     texts += ["", "hi", " ".join(texts[:12])]  # empty, chit-chat, and one long enough to be chunked
 

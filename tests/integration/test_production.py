@@ -133,10 +133,12 @@ def test_alternate_turns_on_two_replicas_keep_every_signal(replicas, database_ur
     me = f"alt-{uuid.uuid4().hex[:8]}"
     turns = ["We answer phone calls for an insurance company", "customers also email us",
              "and we have live chat on the website", "we'd like WhatsApp too", "also SMS reminders"]
+    adds = ["voice", "email", "chat", "messaging", "sms"]
     events_before = 0
     for i, text in enumerate(turns):
         replies = (a if i % 2 == 0 else b).send(me, text)
-        assert replies
+        # each replica sees what the other one stored: the channels so far, plus this one
+        assert set(assessment(replies)["channels"]) == set(adds[:i + 1]), (i, text)
         events_now = _events_of(database_url, me)
         assert events_now > events_before  # every turn landed in the shared store
         events_before = events_now

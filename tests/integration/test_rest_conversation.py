@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
 
+from bot.definitions import RESTARTED, STEER_BACK, define
 from bot.replies import NOTHING_TO_BRIEF
 from tests.integration.servers import assessment, post, start_bot
 
@@ -52,12 +54,63 @@ def test_interleaved_conversations_do_not_leak(bot):
     assert b2["recommendation"] == "BPO" and "voice" not in b2["channels"]
 
 
-def test_short_answer_fills_the_pending_question(bot):
+def asked(a: dict) -> str:
+    """The id of the question the bot asks first, the one a short reply answers."""
+    return a["follow_up_questions"][0]["id"]
+
+
+def test_short_answers_settle_the_question_just_asked(bot):
     me = "short-answers"
-    a = assessment(bot.send(me, "We take inbound and outbound calls for a solar installer, through a vendor."))
-    assert a["recommendation"] == "CALL_CENTER"
-    replies = bot.send(me, "no")  # answers whatever was asked first (more channels / back office)
-    assert replies and replies[0]["text"]
+    a = assessment(bot.send(me, "We answer phone and email for a dental clinic and want a partner to run it."))
+    assert a["recommendation"] == "CONTACT_CENTER" and asked(a) == "back_office"
+    a = assessment(bot.send(me, "no"))
+    assert "back_office" not in [q["id"] for q in a["follow_up_questions"]] and asked(a) == "cx_ownership"
+    # a button's words, typed: the NLU is unsure of them, the pending question is not
+    a = assessment(bot.send(me, "just handle contacts"))
+    assert a["recommendation"] == "CONTACT_CENTER" and asked(a) == "omnichannel"
+    a = assessment(bot.send(me, "separate teams"))
+    assert a["omnichannel"] is False and asked(a) == "direction"
+    replies = bot.send(me, "both")
+    a = assessment(replies)
+    assert a["direction"] == "blended" and asked(a) == "volume"
+    assert {"signal": "direction:blended", "text": "both", "start": 0, "end": 4, "message": 4} in a["evidence"]
+    replies = bot.send(me, "about 10k a month")
+    a = assessment(replies)
+    assert "volume" not in [q["id"] for q in a["follow_up_questions"]]
+    assert any(e["signal"] == "volume:10000" and e["text"] == "10k" for e in a["evidence"])
+    assert "Volume: 10,000 a month" in "\n".join(r.get("text") or "" for r in replies)
+    assert a["channels"] == ["email", "voice"] and a["sourcing"] == "outsourced"  # nothing lost on the way
+
+
+def test_start_over_forgets_everything(bot):
+    me = "start-over"
+    assert assessment(bot.send(me, "We answer phone and email for a dental clinic."))["channels"] == ["email", "voice"]
+    replies = bot.send(me, "start over")
+    assert [r.get("text") for r in replies] == [RESTARTED] and not assessment(replies)
+    a = assessment(bot.send(me, "customers reach us over live chat"))
+    assert a["channels"] == ["chat"] and a["processes"] == [] and a["goals"] == []
+    assert {e["message"] for e in a["evidence"]} == {0}  # numbering starts again too
+
+
+@pytest.mark.parametrize("question, models", [
+    ("what is a contact center?", ["CONTACT_CENTER"]),
+    ("what's the difference between a call center and a BPO?", ["CALL_CENTER", "BPO"]),
+])
+def test_definition_questions_are_answered_and_keep_the_scope(bot, question, models):
+    me = f"define-{len(models)}"
+    bot.send(me, "We answer phone calls for a plumber.")
+    replies = bot.send(me, question)
+    assert "\n\n".join(r["text"] for r in replies) == define(models)
+    a = assessment(bot.send(me, "and we answer email too"))
+    assert a["channels"] == ["email", "voice"]
+
+
+def test_the_fallback_steers_back_and_keeps_nothing(bot):
+    me = "fallback"
+    # words the model cannot place, with no question pending that they could answer
+    assert [r.get("text") for r in bot.send(me, "just handle contacts")] == [STEER_BACK]
+    a = assessment(bot.send(me, "We answer phone calls for a plumber."))
+    assert a["channels"] == ["voice"] and {e["message"] for e in a["evidence"]} == {1}
 
 
 def test_brief_before_any_description_says_what_is_missing(bot):
@@ -74,21 +127,24 @@ def test_brief_before_any_description_says_what_is_missing(bot):
     "", "   ", "x" * 20_000, "\U0001F600\U0001F680\U0001F44D", "Wir brauchen Hilfe beim Kundenservice, bitte.",
     "<script>alert('x')</script><img src=x onerror=alert(1)>", "\u0000\u0001 control chars",
 ])
-def test_bad_input_gets_a_reply_and_keeps_state(bot, message):
+def test_bad_input_gets_a_reply_and_adds_nothing(bot, message):
     me = f"bad-{abs(hash(message)) % 10_000}"
     before = assessment(bot.send(me, "We answer phone and email for a dental clinic."))
     assert before["recommendation"] == "CONTACT_CENTER"
     replies = bot.send(me, message)
-    assert replies, "every message gets a reply"
-    assert all("<script>" not in (r.get("text") or "") for r in replies)
+    texts = [r["text"] for r in replies if (r.get("text") or "").strip()]
+    assert texts, "every message gets a readable reply"
+    assert all("<script>" not in t and "onerror" not in t for t in texts)
     after = assessment(bot.send(me, "we also handle chat"))
-    assert {"voice", "email", "chat"} <= set(after["channels"])
+    assert after["channels"] == ["chat", "email", "voice"]  # exactly: the bad input added no signal
+    for field in ("processes", "goals", "planned_channels", "excluded_channels", "sourcing", "direction"):
+        assert after[field] == before[field], field
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}'])
-def test_malformed_rest_body_is_a_4xx_not_a_500(bot, body):
-    status, _ = post(f"{bot.url}/webhooks/rest/webhook", body)
-    assert 400 <= status < 500
+def test_malformed_rest_body_is_a_400_with_a_reason(bot, body):
+    status, text = post(f"{bot.url}/webhooks/rest/webhook", body)
+    assert status == 400 and json.loads(text)["error"]
 
 
 def test_conversation_survives_a_server_restart(trained_model, tmp_path):

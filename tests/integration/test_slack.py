@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from bot.definitions import RESTARTED
 from tests.integration.fake_slack import (
     BOT_ID,
     BOT_USER,
@@ -24,7 +25,7 @@ from tests.integration.fake_slack import (
     slack_post,
     slash_command,
 )
-from tests.integration.servers import start_bot
+from tests.integration.servers import assessment, start_bot
 
 pytestmark = pytest.mark.slow
 
@@ -270,6 +271,22 @@ def test_retries_and_repeated_event_ids_get_no_second_reply(bot, fake):
     assert "chat" in picked_up and "Processes" not in picked_up, "the retried payroll message was not used"
 
 
+def test_start_over_in_a_direct_message_forgets_what_was_said(bot, fake):
+    channel, user = "D0AGAIN", "U0IVAN"
+    send_event(bot, dm_event(channel, user, "We answer phone and email for a dental clinic."))
+    fake.wait_for("chat.postMessage", channel=channel)
+    send_event(bot, dm_event(channel, user, "start over"))
+    fake.wait_for("chat.postMessage", count=2, channel=channel)
+    send_event(bot, dm_event(channel, user, "customers reach us over live chat"))
+    fake.wait_for("chat.postMessage", count=3, channel=channel)
+    first, restarted, fresh = posts(fake, channel)
+    assert "email" in blocks_text([b for b in first.params["blocks"] if b.get("fields")])
+    assert restarted.params["text"] == RESTARTED
+    assert header(fresh) == "Recommendation: contact center"
+    picked_up = blocks_text([b for b in fresh.params["blocks"] if b.get("fields")])
+    assert "chat" in picked_up and "email" not in picked_up and "phone" not in picked_up.lower()
+
+
 def test_a_rate_limited_post_is_retried_after_retry_after(bot, fake):
     channel = "D0LIMIT"
     fake.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1, channel=channel)
@@ -327,10 +344,10 @@ def test_slack_health_and_rest_still_work(bot):
     with urllib.request.urlopen(f"{bot.url}/webhooks/slack/", timeout=10) as resp:
         assert json.loads(resp.read())["status"] == "ok"
     replies = bot.send("rest-user", "We answer phone and email for a dental clinic.")
-    assert replies
+    assert assessment(replies)["recommendation"] == "CONTACT_CENTER"
 
 
-def test_unparseable_form_is_not_a_500(bot):
-    status, _, _ = slack_post(events_url(bot), urllib.parse.urlencode({"payload": "{not json"}), SECRET,
+def test_unparseable_form_is_a_400_not_a_500(bot):
+    status, text, _ = slack_post(events_url(bot), urllib.parse.urlencode({"payload": "{not json"}), SECRET,
                               content_type="application/x-www-form-urlencoded")
-    assert status < 500
+    assert (status, text) == (400, "bad request")

@@ -82,6 +82,20 @@ def test_a_later_message_is_credited_to_its_own_number(shared_bot):
     assert by_signal["channel:chat"]["message"] == 2 and by_signal["label_requested:CALL_CENTER"]["message"] == 1
 
 
+def test_the_widget_commands_fetch_the_brief_and_start_over(shared_bot):
+    cid = new_id(shared_bot)
+    say(shared_bot, cid, "We answer phone and email for a dental clinic")
+    status, _, body = call(shared_bot, "message", {"conversation_id": cid, "command": "brief"})
+    briefs = [m["brief"] for m in body.get("messages", []) if m.get("brief")]
+    assert status == 200 and briefs and briefs[0]["markdown"].startswith("# Scope brief: contact center"), body
+    status, _, body = call(shared_bot, "message", {"conversation_id": cid, "command": "restart"})
+    assert status == 200 and any("cleared everything" in m["text"] for m in body["messages"]), body
+    _, _, history = call(shared_bot, "history", {"conversation_id": cid})
+    assert not [m for m in history["messages"] if m["role"] == "user"]  # nothing before the restart shows
+    record = [m for m in say(shared_bot, cid, "we handle live chat") if m.get("assessment")][-1]["assessment"]
+    assert record["channels"] == ["chat"]  # phone and email were forgotten
+
+
 def test_ids_are_unguessable_and_history_is_per_conversation(shared_bot):
     a, b = new_id(shared_bot), new_id(shared_bot)
     assert a != b and a.startswith("web-") and len(a) == 36

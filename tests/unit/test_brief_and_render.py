@@ -44,7 +44,11 @@ def test_brief_request_before_any_description_asks_for_one():
 
 
 def test_text_rendering_lists_signals_and_questions():
-    text = render_text(assess(Signals(channels=frozenset({"chat", "email"}), label_requested="CALL_CENTER")))
+    a = assess(Signals(channels=frozenset({"chat", "email"}), label_requested="CALL_CENTER"))
+    text = render_text(a)
     assert text.startswith("Recommendation: contact center (high confidence)")
     assert "Label check:" in text and "Channels: chat and email" in text
-    assert "1. " in text
+    # the questions close the text, numbered in the order the assessment ranked them
+    asked = [f"{n}. {q.text}" for n, q in enumerate(a.questions, 1)]
+    assert [q.id for q in a.questions] == ["back_office", "cx_ownership", "sourcing"]
+    assert text.rstrip().endswith("Questions that could change the answer:\n" + "\n".join(asked))

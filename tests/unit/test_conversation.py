@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation import State, option_payload, take_turn
+from bot.conversation import State, answers_pending, option_payload, take_turn
 from bot.definitions import define
 from bot.questions import question_by_id
 
@@ -38,6 +38,16 @@ def test_both_answers_direction():
               pending="direction")
     t = take_turn(s, "inform", [], "both")
     assert t.state.signals.direction == "blended" and "direction" in t.state.answered
+
+
+def test_an_answer_is_told_apart_from_noise_whatever_the_nlu_made_of_it():
+    asked = State(pending="cx_ownership")
+    assert answers_pending(asked, None, "just handle contacts")  # a button's words, typed
+    assert answers_pending(asked, "nlu_fallback", "Just the contacts ")
+    assert not answers_pending(asked, None, "purple elephants")
+    assert not answers_pending(State(), None, "just handle contacts")  # nothing was asked
+    assert answers_pending(State(pending="volume"), None, "around 2,500 a week")
+    assert not answers_pending(State(pending="volume"), None, "quite a lot")
 
 
 def test_number_answers_volume():

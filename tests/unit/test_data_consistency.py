@@ -18,7 +18,7 @@ from bot.vocabulary import CANONICAL, ENTITY_TYPES, ROLES
 ROOT = Path(__file__).resolve().parents[2]
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<plain>[^)]+)\)|\{(?P<json>[^}]+)\})")
 TRAIN_FILES = ["data/nlu/describe_operation.yml", "data/nlu/answers.yml", "data/nlu/conversation.yml"]
-TEST_FILES = ["tests/nlu/test_nlu.yml"]
+TEST_FILES = ["heldout/nlu.yml"]
 #: volume is numeric; industry is a long tail reported for context only (no rule reads it),
 #: so an unknown industry is dropped by the resolver rather than being a data error.
 UNCHECKED = ("volume", "industry")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assessment import assess
-from bot.questions import MAX_QUESTIONS, load_questions
+from bot.questions import MAX_QUESTIONS, QUESTIONS_PATH, load_questions
 from bot.signals import Signals
 
 
@@ -62,3 +62,40 @@ def test_every_question_has_text_and_options_are_signals():
         assert q.text.endswith("?")
         for o in q.options:
             Signals.from_dict(o.signals)  # valid signal fields
+
+
+def signal_entries(questions) -> list[tuple[str, dict]]:
+    """Every hand-written set of signals in the catalogue, named by where it is."""
+    out = []
+    for q in questions:
+        out += [(f"{q.id} what_if", answer) for answer in q.what_if]
+        out += [(f"{q.id} option {o.title!r}", o.signals) for o in q.options]
+        out += [(f"{q.id} {name}", getattr(q, name)) for name in ("on_yes", "on_no")
+                if isinstance(getattr(q, name), dict)]
+    return out
+
+
+def test_every_answer_in_the_catalogue_is_valid_signals():
+    entries = signal_entries(load_questions())
+    assert len(entries) >= 20  # what_if, options and yes/no answers of all ten questions
+    for where, signals in entries:
+        try:
+            Signals.from_dict(signals)  # raises, naming the field or value, on a typo
+        except ValueError as exc:
+            pytest.fail(f"questions.yml, {where}: {exc}")
+
+
+@pytest.mark.parametrize("typo", [
+    ("{channels: [voice], voice_exclusive: true}", "{channel: [voice], voice_exclusive: true}"),
+    ("on_yes: {goals: [quality_assurance, analytics]}", "on_yes: {goals: [quality_assurance, analytic]}"),
+    ("      - {processes: [data_entry]}", "      - {processes: data_entry}"),
+])
+def test_a_typo_in_the_catalogue_fails_the_check(tmp_path, typo):
+    before, after = typo
+    text = QUESTIONS_PATH.read_text(encoding="utf-8")
+    assert before in text
+    broken = tmp_path / "questions.yml"
+    broken.write_text(text.replace(before, after, 1), encoding="utf-8")
+    with pytest.raises(ValueError):
+        for _, signals in signal_entries(load_questions(broken)):
+            Signals.from_dict(signals)

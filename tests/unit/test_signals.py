@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.signals import Signals, Volume
 
 
@@ -192,3 +194,31 @@ def test_no_voice_is_implied_by_other_labels_or_past_channel_statements():
 def test_answers_without_signal_words_are_credited_to_the_whole_answer():
     s = Signals.from_dict({"direction": "blended"}).attributed("both", 0, 4, message=5)
     assert cited(s) == {"direction:blended": ("both", 0, 4, 5)}
+
+
+@pytest.mark.parametrize("data, complaint", [
+    ({"channel": ["voice"]}, r"unknown signal field\(s\) \['channel'\]"),
+    ({"channels": ["voicee"]}, r"channels: \['voicee'\] not among"),
+    ({"channels": "voice"}, "channels must be a list"),
+    ({"excluded_processes": ["payroll"]}, r"excluded_processes: \['payroll'\]"),
+    ({"sourcing": "outsource"}, "sourcing: 'outsource' is not one of"),
+    ({"label_requested": "CALLCENTER"}, "label_requested: 'CALLCENTER'"),
+    ({"volume": {"amount": "lots"}}, "volume needs a numeric amount"),
+    ({"voice_exclusive": "yes"}, "voice_exclusive must be true or false"),
+    (["channels"], "signals must be a mapping"),
+])
+def test_a_typo_in_signals_fails_loudly(data, complaint):
+    with pytest.raises(ValueError, match=complaint):
+        Signals.from_dict(data)
+
+
+def test_every_field_and_value_round_trips_through_a_dict():
+    full = Signals(channels=frozenset({"voice"}), planned_channels=frozenset({"messaging"}),
+                   excluded_channels=frozenset({"email"}), processes=frozenset({"complaints"}),
+                   planned_processes=frozenset({"retention"}), excluded_processes=frozenset({"collections"}),
+                   goals=frozenset({"csat"}), industries=frozenset({"insurance"}), automation=frozenset({"ivr"}),
+                   sourcing="in_house", location="nearshore", direction="blended", integration="separate",
+                   label_requested="CX_BPO", volume=Volume(12.0, "calls", "day"), voice_exclusive=True,
+                   complaints_program=True, implied_channels=frozenset({"voice"}))
+    assert set(full.to_dict()) == set(Signals.__dataclass_fields__)
+    assert Signals.from_dict(full.to_dict()) == full

@@ -1,11 +1,9 @@
-"""Slack helpers without Rasa: escaping, mrkdwn, incoming text, conversation ids, Block Kit."""
+"""Block Kit for scopebot's replies (channels/blocks.py), without Rasa."""
 
 from __future__ import annotations
 
 import json
 import re
-
-import pytest
 
 from bot.assessment import assess
 from bot.brief import render_brief
@@ -23,94 +21,6 @@ from channels.blocks import (
     request_blocks,
     text_blocks,
 )
-from channels.mrkdwn import escape, markdown_to_mrkdwn, slack_to_plain, truncate
-from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
-
-
-# ----- escaping and mrkdwn --------------------------------------------------------------------
-def test_escape_neutralises_mentions_links_and_markup():
-    assert escape("<!channel> a & b <script>") == "&lt;!channel&gt; a &amp; b &lt;script&gt;"
-    assert escape("<http://evil|click>") == "&lt;http://evil|click&gt;"
-    assert escape("plain") == "plain"
-
-
-@pytest.mark.parametrize("markdown, mrkdwn", [
-    ("**bold**", "*bold*"),
-    ("__bold__", "*bold*"),
-    ("*italic*", "_italic_"),
-    ("_italic_", "_italic_"),
-    ("~~gone~~", "~gone~"),
-    ("# Scope brief: CX BPO", "*Scope brief: CX BPO*"),
-    ("## **Why** it matters", "*Why it matters*"),
-    ("- one\n- two", "• one\n• two"),
-    ("see [the docs](https://example.com/a?b=1&c=2)", "see <https://example.com/a?b=1&amp;c=2|the docs>"),
-    ("**Recommendation: BPO (high confidence)**", "*Recommendation: BPO (high confidence)*"),
-    ("a & b < c > d", "a &amp; b &lt; c &gt; d"),
-    ("`**not bold**` but **bold**", "`**not bold**` but *bold*"),
-    ("2 * 3 * 4", "2 * 3 * 4"),
-    ("```\n**x**\n```", "```\n**x**\n```"),
-])
-def test_markdown_to_mrkdwn(markdown, mrkdwn):
-    assert markdown_to_mrkdwn(markdown) == mrkdwn
-
-
-def test_the_brief_converts_cleanly():
-    md = render_brief(assess(Signals(channels=frozenset({"voice", "chat"}), goals=frozenset({"quality_assurance"}))))
-    out = markdown_to_mrkdwn(md)
-    assert out.startswith("*Scope brief: CX BPO*")
-    assert "**" not in out and "\n## " not in out and "\n- " not in out
-    assert "*KPIs to track*" in out and "• NPS" in out
-
-
-def test_slack_text_to_plain():
-    text = ("<@UBOT> hi <@U123|ann> see <https://a.example/x|this> &lt;b&gt; &amp; <!channel> "
-            "<!subteam^S1|team> <#C1|ops>")
-    assert slack_to_plain(text, "UBOT") == "hi @ann see this <b> & @channel @team #ops"
-    assert slack_to_plain("<script>alert(1)</script>") == "<script>alert(1)</script>"  # not a Slack token
-    assert slack_to_plain("<@UBOT>", "UBOT") == ""
-    assert slack_to_plain(None) == ""
-
-
-def test_truncate():
-    assert truncate("abc", 3) == "abc"
-    assert truncate("abcdef", 4) == "abc…"
-
-
-# ----- routing --------------------------------------------------------------------------------------
-def test_conversation_ids():
-    assert conversation_id("T1", "D1") == "slack:T1:D1"
-    assert conversation_id("T1", "C1", thread_ts="1700.1") == "slack:T1:C1:1700.1"
-    assert conversation_id("T1", "C1", thread_ts="1700.1", private_user="U1") == "slack:T1:C1:private:U1"
-    assert conversation_id(None, "D1") == "slack:-:D1"
-
-
-def test_belongs_to_checks_team_and_channel():
-    assert belongs_to("slack:T1:C1:1700.1", "T1", "C1")
-    assert belongs_to("slack:T1:D1", "T1", "D1")
-    assert not belongs_to("slack:T1:C10:1700.1", "T1", "C1")
-    assert not belongs_to("slack:T2:C1", "T1", "C1")
-    assert not belongs_to("slack:T1:C1", "T1", None)
-
-
-def test_direct_channels():
-    assert is_direct_channel("D123") and not is_direct_channel("C123")
-    assert is_direct_channel("C123", "im") and not is_direct_channel("D123", "channel")
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("we take calls", (False, "we take calls")),
-    ("-p we take calls", (True, "we take calls")),
-    ("--private we take calls", (True, "we take calls")),
-    ("private: we take calls", (True, "we take calls")),
-    ("PRIVATE:we take calls", (True, "we take calls")),
-    ("-p", (True, "")),
-    ("private equity firm needs a call center", (False, "private equity firm needs a call center")),
-    ("-phone only", (False, "-phone only")),
-    ("", (False, "")),
-    (None, (False, "")),
-])
-def test_scope_command_privacy_flag(text, expected):
-    assert parse_scope_command(text) == expected
 
 
 # ----- Block Kit -------------------------------------------------------------------------------------

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from bot import webchat
 from bot.assessment import assess
 from bot.card import assessment_card, label_check, record_rows, text_parts
 from bot.replies import assessment_message, brief_message
 from bot.signals import Signals
 from bot.webchat import (
     BRIEF_FILENAME,
+    COMMANDS,
     MAX_MESSAGE_CHARS,
     bot_view,
     history_from_events,
     message_problem,
+    message_text,
     new_conversation_id,
     origin_allowed,
     parse_origins,
@@ -80,6 +84,26 @@ def test_message_limits_and_shapes():
     assert message_problem([])[0] == 400
     assert message_problem({"conversation_id": "alice", "text": "hi"})[0] == 400
     assert message_problem({"conversation_id": cid, "text": 5})[0] == 400
+
+
+def test_widget_commands_travel_by_name_and_the_bot_gets_their_payload():
+    cid = new_conversation_id()
+    assert message_problem({"conversation_id": cid, "command": "brief"}) is None
+    assert message_text({"conversation_id": cid, "command": "brief"}) == "/ask_brief"
+    assert message_text({"conversation_id": cid, "command": "restart"}) == "/restart"
+    assert message_text({"conversation_id": cid, "text": "hi"}) == "hi"
+    for bad in ({"command": "/restart"}, {"command": "shutdown"}, {"command": None},
+                {"command": "brief", "text": "hi"}):
+        status, reason = message_problem({"conversation_id": cid, **bad})
+        assert status == 400 and "brief" in reason and "restart" in reason
+
+
+def test_the_widget_script_names_commands_and_never_spells_a_payload():
+    script = (Path(webchat.__file__).parents[1] / "channels" / "web_assets" / "widget.js").read_text(encoding="utf-8")
+    used = set(re.findall(r'\bcommand\("(\w+)"\)', script))
+    assert used == set(COMMANDS)  # both buttons use a command the server knows, and no other
+    for payload in COMMANDS.values():
+        assert f'"{payload}' not in script
 
 
 # ----- card -----------------------------------------------------------------------------------
