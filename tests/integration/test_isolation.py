@@ -21,6 +21,7 @@ import pytest
 from actions.actions import UNKNOWN_OPTION
 from channels.slack_pace import SLOW_DOWN
 from tests.integration.fake_slack import TEAM, FakeSlack, dm_event, event_callback, slack_post, slash_command
+from tests.integration.procs import environ_of, listening_addresses, pids_with
 from tests.integration.servers import ROOT, Bot, assessment, start_bot
 
 pytestmark = pytest.mark.slow
@@ -84,32 +85,6 @@ def wait_until(check, timeout: float = 30.0) -> bool:
     return check()
 
 
-def _pids_with(*words: str) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            argv = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if all(w.encode() in argv for w in words):
-            found.append(int(proc.name))
-    return found
-
-
-def _listening_addresses(port: int) -> set[str]:
-    """Local IPv4/IPv6 addresses with a socket listening on ``port`` (from /proc/net/tcp*)."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            address, hexport = fields[1].split(":")
-            if fields[3] == "0A" and int(hexport, 16) == port:  # 0A: LISTEN
-                found.add(address)
-    return found
-
-
 # ----- the guarded bot ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fake():
@@ -124,7 +99,8 @@ def guarded(trained_model, tmp_path_factory, fake):
     bot = start_bot(work / "trackers.db", work / "bot.log", trained_model, wait=False, env={
         "SCOPEBOT_REST_TOKEN": REST_TOKEN, "SCOPEBOT_RATE_LIMIT": LIMITS, "SCOPEBOT_RETENTION_DAYS": "30",
         "SCOPEBOT_RETENTION_EVERY_S": "1", "SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
-        "SLACK_API_URL": fake.api_url, "SLACK_APP_TOKEN": "", "DATABASE_URL": "", "REDIS_URL": ""})
+        "SLACK_API_URL": fake.api_url, "SLACK_APP_TOKEN": "", "DATABASE_URL": "", "REDIS_URL": "",
+        "SCOPEBOT_HOST": "127.0.0.1"})
     try:
         assert wait_until(lambda: bot.proc.poll() is None and _answers(bot), timeout=300), bot.log.read_text()[-3000:]
         yield bot
@@ -319,10 +295,10 @@ def test_the_sqlite_file_is_private(guarded):
 
 
 def test_the_action_server_listens_on_loopback_and_sees_no_secret(guarded):
-    assert _listening_addresses(guarded.action_port) == {"0100007F"}  # 127.0.0.1 only
-    [pid] = _pids_with("actions", "--port", str(guarded.action_port))
-    environ = dict(item.split("=", 1) for item in
-                   Path(f"/proc/{pid}/environ").read_text(errors="replace").split("\0") if "=" in item)
+    assert listening_addresses(guarded.action_port) == {"0100007F"}  # 127.0.0.1 only
+    assert listening_addresses(guarded.port) == {"0100007F"}  # SCOPEBOT_HOST, as replicas use it
+    [pid] = pids_with("actions", "--port", str(guarded.action_port))
+    environ = environ_of(pid)
     for secret in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SCOPEBOT_REST_TOKEN", "DATABASE_URL", "REDIS_URL"):
         assert secret not in environ
     assert SLACK_TOKEN not in json.dumps(environ) and REST_TOKEN not in json.dumps(environ)
