@@ -284,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--action-url", default=os.environ.get("SCOPEBOT_ACTION_URL", ""),
                    help="use the action server at this URL (e.g. http://actions:5055/webhook) instead of "
                    "starting one")
-    r.add_argument("--host", default=os.environ.get("SCOPEBOT_HOST", "0.0.0.0"),
+    r.add_argument("--host", default=os.environ.get("SCOPEBOT_HOST") or "0.0.0.0",
                    help="interface of the Rasa server (default every one; replicas behind a proxy use 127.0.0.1)")
     r.set_defaults(func=cmd_run)
 
