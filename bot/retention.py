@@ -82,11 +82,18 @@ def _has_events(engine: Any) -> bool:
     return sa.inspect(engine).has_table("events")
 
 
+def _missing_sqlite(url: Any) -> bool:
+    """An SQLite file that does not exist holds no conversation (and connecting would create it)."""
+    return url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file()
+
+
 def purge(url: Any, days: float, now: Optional[float] = None) -> int:
     """Delete every conversation whose latest event is older than ``days``; how many were deleted."""
     import sqlalchemy as sa
 
     cutoff = (time.time() if now is None else now) - days * 86400
+    if _missing_sqlite(url):
+        return 0
     engine = _engine(url)
     try:
         if not _has_events(engine):
@@ -106,15 +113,16 @@ def forget(url: Any, conversation_id: str, redis: Optional[Any] = None) -> int:
     """Delete one conversation (its events and its Redis lock); how many events were deleted."""
     import sqlalchemy as sa
 
-    engine = _engine(url)
+    deleted = 0
+    engine = None if _missing_sqlite(url) else _engine(url)
     try:
-        deleted = 0
-        if _has_events(engine):
+        if engine is not None and _has_events(engine):
             with engine.begin() as conn:
                 deleted = conn.execute(sa.text("DELETE FROM events WHERE sender_id = :sender"),
                                        {"sender": conversation_id}).rowcount
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if redis is not None:
         redis.delete(LOCK_KEY_PREFIX + conversation_id)
     return deleted

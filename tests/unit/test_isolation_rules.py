@@ -116,4 +116,8 @@ def test_purge_and_forget_on_sqlite(tmp_path):
     with sqlite3.connect(db) as conn:
         left = conn.execute("SELECT sender_id, count(*) FROM events GROUP BY sender_id").fetchall()
     assert left == [("mixed", 2)]  # a conversation still in use keeps its old beginning
-    assert purge(database_url(Profile("embedded"), tmp_path / "empty.db"), 30) == 0  # no table yet
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert purge(database_url(Profile("embedded"), empty), 30) == 0  # no table yet
+    missing = tmp_path / "missing.db"
+    assert forget(database_url(Profile("embedded"), missing), "x") == 0 and not missing.exists()
