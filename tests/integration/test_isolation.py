@@ -23,6 +23,7 @@ from channels.slack_pace import SLOW_DOWN
 from tests.integration.fake_slack import TEAM, FakeSlack, dm_event, event_callback, slack_post, slash_command
 from tests.integration.procs import environ_of, listening_addresses, pids_with
 from tests.integration.servers import ROOT, Bot, assessment, start_bot
+from tests.integration.test_web_widget_browser import Visit, browser  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
 
@@ -229,6 +230,27 @@ def test_widget_limit_answers_429_with_cors(guarded):
     status, body, headers = web(guarded, "message", {"conversation_id": visitor, "text": "hello"})
     assert status == 429 and int(headers["Retry-After"]) >= 1 and "wait" in body["error"]
     assert headers.get("Access-Control-Allow-Origin") == "http://localhost:8000"
+
+
+def test_a_visitor_over_the_limit_is_told_to_wait_in_the_widget(guarded, browser):  # noqa: F811
+    context = browser.new_context()
+    try:
+        visit = Visit(context.new_page(), f"{guarded.url}/webhooks/web/")
+        visit.open()
+        page, errors = visit.page, visit.page.locator(".msg.error")
+        sent = 0
+        while not errors.count() and sent < 6:  # the conversation's limit is 4 messages
+            sent += 1
+            replies = page.locator(".msg.bot, .card").count()
+            page.locator("#scopebot-input").fill(f"hello {sent}")
+            page.locator("button.send").click()
+            page.wait_for_function(
+                "n => { const r = document.querySelector('scopebot-widget').shadowRoot; return "
+                "r.querySelectorAll('.msg.bot, .card').length > n || r.querySelector('.msg.error'); }", arg=replies)
+        assert errors.count() == 1 and "wait" in errors.first.inner_text()
+        assert sent == 5  # four answered, the fifth refused
+    finally:
+        context.close()
 
 
 def test_a_slack_user_over_the_rate_hears_it_once(guarded, fake):
