@@ -68,6 +68,7 @@ crossval: spacy
 lint: install
 	@$(VENV)/bin/ruff check bot actions channels tests bench
 
+bench: export SCOPEBOT_RATE_LIMIT := off
 bench: train
 	@$(PY) bench/classify_throughput.py --n 400 --write docs/performance.md
 	@$(PY) bench/turns_vs_stock.py --turns 240 --write docs/performance.md

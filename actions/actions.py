@@ -9,9 +9,12 @@ from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send_assessment, send_brief
-from bot.conversation import State, answers_pending, current, take_turn
+from bot.conversation import State, answers_pending, current, is_known_option, take_turn
 from bot.definitions import RESTARTED, STEER_BACK, define
 from bot.mentions import RESOLVER_NAME
+
+UNKNOWN_OPTION = ("I couldn't read that answer: it isn't one of the buttons I offered. "
+                  "Pick a button, or just type your answer.")
 
 
 def _state(tracker: Tracker) -> State:
@@ -52,6 +55,12 @@ class ActionAssess(Action):
             domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         message = tracker.latest_message
         option = next((e.get("value") for e in message.get("entities", []) if e.get("entity") == "option"), None)
+        if option is not None and not is_known_option(option):
+            # Only the bot's own buttons send options, always "<question>:<n>" of a real
+            # question; anything else was typed by hand (`/inform{"option": 5}`): say so
+            # and keep every slot as it was.
+            dispatcher.utter_message(text=UNKNOWN_OPTION)
+            return []
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
         turn = take_turn(_state(tracker), intent, _resolved(tracker), text, option=option,

@@ -211,13 +211,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.supervisor import run_bot
 
     return run_bot(_model_for_serving(args), port=args.port, action_port=args.action_port,
-                   action_url=args.action_url or None)
+                   action_url=args.action_url or None, host=args.host)
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
     from bot.supervisor import run_actions
 
-    return run_actions(args.port)
+    return run_actions(args.port, args.host)
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Delete one conversation everywhere it is kept (tracker store, Redis lock)."""
+    from bot.profiles import Profile, ProfileError
+    from bot.retention import database_url, forget, redis_client
+    from bot.supervisor import tracker_db
+
+    try:
+        profile = Profile.from_env()
+    except ProfileError as exc:
+        print(f"scopebot forget: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        deleted = forget(database_url(profile, tracker_db()), args.conversation_id, redis_client(profile))
+    except Exception as exc:  # noqa: BLE001 - database or Redis unreachable: say which, no traceback
+        print(f"scopebot forget: could not delete ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})",
+              file=sys.stderr)
+        return 1
+    print(f"{args.conversation_id}: {deleted} event(s) deleted" if deleted
+          else f"{args.conversation_id}: no such conversation (nothing deleted)")
+    return 0
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
@@ -279,11 +301,19 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--action-url", default=os.environ.get("SCOPEBOT_ACTION_URL", ""),
                    help="use the action server at this URL (e.g. http://actions:5055/webhook) instead of "
                    "starting one")
+    r.add_argument("--host", default=os.environ.get("SCOPEBOT_HOST") or "0.0.0.0",
+                   help="interface of the Rasa server (default every one; replicas behind a proxy use 127.0.0.1)")
     r.set_defaults(func=cmd_run)
 
     a = sub.add_parser("actions", help="run only an action server (deployments with separate action servers)")
     a.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
+    a.add_argument("--host", default=os.environ.get("SCOPEBOT_ACTION_HOST", ""),
+                   help="interface to listen on (default 127.0.0.1; 0.0.0.0 when Rasa runs on another machine)")
     a.set_defaults(func=cmd_actions)
+
+    f = sub.add_parser("forget", help="delete one conversation everywhere (tracker store and Redis lock)")
+    f.add_argument("conversation_id", help="as stored: rest:<sender>, web-..., slack:...")
+    f.set_defaults(func=cmd_forget)
 
     cl = sub.add_parser("cluster", help="N replicas (Rasa + action server each) behind a round-robin "
                         "balancer on one machine; needs DATABASE_URL and REDIS_URL")

@@ -82,7 +82,8 @@ class Balancer:
 
 def start_replica(model: Path, port: int, action_port: int) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--model", str(model), "--port", str(port),
-                             "--action-port", str(action_port)], cwd=PROJECT_ROOT, env=dict(os.environ),
+                             "--action-port", str(action_port), "--host", "127.0.0.1"], cwd=PROJECT_ROOT,
+                            env=dict(os.environ),
                             start_new_session=True)
 
 

@@ -113,6 +113,12 @@ def _chosen_option(choice: str) -> Optional[tuple[Question, Option]]:
     return question, question.options[int(index)]
 
 
+def is_known_option(choice: Any) -> bool:
+    """Whether ``choice`` names an option of one of our questions (what the buttons send);
+    a typed ``/inform{"option": 5}`` or ``"zz:9"`` does not."""
+    return isinstance(choice, str) and _chosen_option(choice) is not None
+
+
 def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[str, Any]],
               text: str, option: Optional[str] = None, message: int = 0) -> Turn:
     """Fold one user message (or a clicked button ``option``) into the state and assess.

@@ -16,10 +16,14 @@ import urllib.request
 from pathlib import Path
 from typing import Optional
 
+from bot.childenv import action_env
 from bot.paths import PROJECT_ROOT
 from bot.profiles import Profile, ProfileError, check_services
+from bot.retention import RetentionWorker, database_url, purge_interval, retention_days, secure_sqlite_file
 from bot.security import ServerSecurity
 from bot.settings import SlackSettings, load_env
+from channels.identity import rest_token
+from channels.ratelimit import RateLimits
 
 VAR_DIR = PROJECT_ROOT / "var"
 STARTUP_TIMEOUT = 180.0
@@ -37,7 +41,7 @@ def runtime_endpoints(action_port: int, profile: Optional[Profile] = None, actio
     profile = profile or Profile.from_env()
     db = tracker_db()
     if profile.name == "embedded":
-        db.parent.mkdir(parents=True, exist_ok=True)
+        secure_sqlite_file(db)  # mode 0600: conversations are nobody else's business on this machine
     text = profile.endpoints_yaml(action_url or f"http://localhost:{action_port}/webhook", db)
     path = VAR_DIR / f"endpoints.runtime-{tag or action_port}.yml"
     path.write_text(text, encoding="utf-8")
@@ -74,11 +78,13 @@ def _env() -> dict[str, str]:
     return rasa_env()
 
 
-def start_action_server(port: int) -> subprocess.Popen:
+def start_action_server(port: int, host: str = "") -> subprocess.Popen:
+    """The action server, on loopback unless ``host`` (or SCOPEBOT_ACTION_HOST) says otherwise,
+    with only the environment it needs (:mod:`bot.childenv`)."""
     from bot.cli import rasa_bin
 
     return subprocess.Popen([rasa_bin(), "run", "actions", "--actions", "actions", "--port", str(port)],
-                            cwd=PROJECT_ROOT, env=_env())
+                            cwd=PROJECT_ROOT, env=action_env(_env(), host))
 
 
 def start_rasa(model: Path, port: int, endpoints: Path, extra: Optional[list[str]] = None,
@@ -124,7 +130,8 @@ def _refuse(message: str) -> int:
     return 2
 
 
-def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: Optional[str] = None) -> int:
+def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: Optional[str] = None,
+            host: str = "0.0.0.0") -> int:
     """Serve the bot until Ctrl-C/SIGTERM or until a process it supervises dies.
 
     ``action_url``: use an action server that runs elsewhere (``scopebot actions``) instead
@@ -135,6 +142,9 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
     try:
         profile = Profile.from_env()
         security = ServerSecurity.from_env()
+        keep_days, purge_every = retention_days(), purge_interval()
+        rest_token()
+        RateLimits.from_env()
     except (ProfileError, ValueError) as exc:
         return _refuse(str(exc))
     problems = check_services(profile)
@@ -147,7 +157,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
     endpoints = runtime_endpoints(action_port, profile, action_url, tag=str(port))
     credentials = runtime_credentials(port, slack)
     actions = None if action_url else start_action_server(action_port)
-    rasa = start_rasa(model, port, endpoints, credentials=credentials,
+    rasa = start_rasa(model, port, endpoints, extra=["--interface", host], credentials=credentials,
                       env={**profile.child_env(), **security.child_env()})
     stopping = {"flag": False}
 
@@ -157,6 +167,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     supervised = [("Rasa server", rasa)] + ([("action server", actions)] if actions else [])
+    retention: Optional[RetentionWorker] = None
     try:
         if actions and not wait_http(f"http://localhost:{action_port}/health", actions):
             print("scopebot: the action server did not start", file=sys.stderr)
@@ -164,6 +175,8 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
         if not wait_http(f"http://localhost:{port}/", rasa):
             print("scopebot: the Rasa server did not start", file=sys.stderr)
             return 1
+        if keep_days is not None:  # after Rasa is up: it creates the tables the purge reads
+            retention = RetentionWorker(database_url(profile, tracker_db()), keep_days, purge_every).start()
         print(f"\nscopebot is up (model {model.name}).\n"
               f"  Storage: {profile.describe(tracker_db())}\n"
               f"  REST:  POST http://localhost:{port}/webhooks/rest/webhook "
@@ -183,12 +196,14 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
             time.sleep(0.5)
         return 0
     finally:
+        if retention is not None:
+            retention.stop()
         stop(*(p for _, p in supervised))
 
 
-def run_actions(port: int = 5055) -> int:
+def run_actions(port: int = 5055, host: str = "") -> int:
     """Only an action server (for deployments that run action servers apart from Rasa)."""
-    actions = start_action_server(port)
+    actions = start_action_server(port, host)
     try:
         return actions.wait()
     except KeyboardInterrupt:

@@ -31,8 +31,11 @@ def to_bolt_request(request: Request) -> AsyncBoltRequest:
     headers: Dict[str, List[str]] = {}
     for key, value in request.headers.items():
         headers.setdefault(key.lower(), []).append(value)
-    return AsyncBoltRequest(body=request.body.decode("utf-8", errors="replace"), query=request.query_string,
-                            headers=headers)
+    try:
+        return AsyncBoltRequest(body=request.body.decode("utf-8", errors="replace"), query=request.query_string,
+                                headers=headers)
+    except (AttributeError, TypeError) as exc:  # JSON that is not an object (`[]`, `"x"`): Bolt's parser trips
+        raise ValueError("the body is not a Slack request") from exc
 
 
 def to_sanic_response(bolt: BoltResponse) -> HTTPResponse:

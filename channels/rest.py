@@ -16,10 +16,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.definitions import UNAVAILABLE
+from channels import guard
+from channels.identity import metadata_problem, rest_conversation_id, rest_sender_from_conversation, sender_problem
 
 #: Longest message accepted over REST (characters); longer bodies get 413.
 MAX_MESSAGE_CHARS = 100_000
-MAX_SENDER_CHARS = 256
 
 
 def body_problem(raw: bytes) -> Optional[Tuple[int, str]]:
@@ -31,14 +32,16 @@ def body_problem(raw: bytes) -> Optional[Tuple[int, str]]:
     if not isinstance(data, dict):
         return 400, "body must be a JSON object"
     sender, message = data.get("sender"), data.get("message")
-    if not isinstance(sender, str) or not sender.strip():
-        return 400, '"sender" must be a non-empty string'
-    if len(sender) > MAX_SENDER_CHARS:
-        return 400, f'"sender" is longer than {MAX_SENDER_CHARS} characters'
+    reason = sender_problem(sender)
+    if reason:
+        return 400, reason
     if not isinstance(message, str):
         return 400, '"message" must be a string'
     if len(message) > MAX_MESSAGE_CHARS:
         return 413, f'"message" is longer than {MAX_MESSAGE_CHARS} characters'
+    reason = metadata_problem(data.get("metadata"))
+    if reason:
+        return 400, reason
     return None
 
 
@@ -47,16 +50,27 @@ class ValidatingRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
+    async def _extract_sender(self, req: Request) -> Optional[str]:
+        # The client names its conversation only inside the REST namespace (channels.identity).
+        return rest_conversation_id(req.json["sender"])
+
+    def _extract_input_channel(self, req: Request) -> str:
+        return self.name()  # never what the body claims: "input_channel": "slack" is not Slack
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         bp = super().blueprint(on_new_message)
 
         @bp.middleware("request")
         async def refuse_bad_bodies(request: Request):  # type: ignore[no-untyped-def]
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
+                refused = guard.unauthorized(request)
+                if refused:
+                    return refused
                 problem = body_problem(request.body)
                 if problem:
                     status, reason = problem
                     return response.json({"error": reason}, status=status)
+                return guard.over_limit(request, rest_conversation_id(request.json["sender"]))
             return None
 
         @bp.middleware("response")
@@ -65,6 +79,22 @@ class ValidatingRestInput(RestInput):
             if request.method == "POST" and resp is not None and resp.status == 200 and resp.body == b"[]":
                 recipient = (json.loads(request.body or b"{}") or {}).get("sender")
                 return response.json([{"recipient_id": recipient, "text": UNAVAILABLE}])
+            if request.method == "POST" and resp is not None and resp.status == 200:
+                return _as_client_sees_it(resp)
             return None
 
         return bp
+
+
+def _as_client_sees_it(resp):  # type: ignore[no-untyped-def]
+    """Replies name the client's own ``sender``, not the namespaced id Rasa stores."""
+    try:
+        messages = json.loads(resp.body)
+    except (ValueError, TypeError):
+        return None  # a stream (?stream=true) or not JSON: leave it alone
+    if not isinstance(messages, list):
+        return None
+    for message in messages:
+        if isinstance(message, dict) and isinstance(message.get("recipient_id"), str):
+            message["recipient_id"] = rest_sender_from_conversation(message["recipient_id"])
+    return response.json(messages, status=resp.status)

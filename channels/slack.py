@@ -65,8 +65,10 @@ from channels.blocks import (
 )
 from channels.bolt_glue import DropRepeats, quiet_client_token_warning, to_bolt_request, to_sanic_response
 from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
+from channels.guard import limits
 from channels.mrkdwn import slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
+from channels.slack_pace import SlackPace
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class ScopeSlackApp:
         self.on_new_message = on_new_message
         self.input_channel = input_channel
         self.seen: SeenStore = seen or MemorySeenStore()
+        self.pace = SlackPace(limits())
         self.tasks: Set[asyncio.Task] = set()
         self.client = AsyncWebClient(
             token=settings.bot_token, base_url=settings.api_url, timeout=30,
@@ -275,6 +278,11 @@ class ScopeSlackApp:
     # --- Rasa and the Web API -----------------------------------------------------------------
     async def converse(self, conversation: str, text: str, place: Place, meta: Dict[str, Any]) -> None:
         """Send ``text`` to Rasa as the user's message in ``conversation``; post every reply."""
+        refusal = self.pace.refusal(meta.get("team"), meta.get("user"))
+        if refusal is not None:  # over the per-user rate: say so once, drop the message
+            if refusal:
+                await self._post(place, refusal, None)
+            return
         output = CollectingSlackOutput()
         try:
             await self.on_new_message(UserMessage(text, output, conversation, input_channel=self.input_channel,

@@ -37,6 +37,7 @@ from bot.webchat import (
     parse_origins,
     valid_conversation_id,
 )
+from channels import guard
 
 ASSETS = Path(__file__).resolve().parent / "web_assets"
 ORIGINS_ENV = "SCOPEBOT_WEB_ORIGINS"
@@ -157,6 +158,10 @@ class WebChatInput(InputChannel):
             body, refused = self._api(request)
             if refused or body is None:
                 return self._cors(request, refused or response.json({"error": "bad request"}, status=400))
+            conversation = body.get("conversation_id")
+            limited = guard.over_limit(request, conversation if valid_conversation_id(conversation) else None)
+            if limited:
+                return self._cors(request, limited)
             return self._cors(request, await handler(request, body))
 
         return route

@@ -124,7 +124,7 @@ def test_conversations_live_in_postgres(replicas, database_url):
     a, _ = replicas
     me = f"pg-{uuid.uuid4().hex[:8]}"
     assert assessment(a.send(me, "We run phone support for a bank"))["channels"] == ["voice"]
-    assert _events_of(database_url, me) > 0
+    assert _events_of(database_url, f"rest:{me}") > 0
     assert not a.db.exists()  # nothing went to SQLite
 
 
@@ -139,12 +139,59 @@ def test_alternate_turns_on_two_replicas_keep_every_signal(replicas, database_ur
         replies = (a if i % 2 == 0 else b).send(me, text)
         # each replica sees what the other one stored: the channels so far, plus this one
         assert set(assessment(replies)["channels"]) == set(adds[:i + 1]), (i, text)
-        events_now = _events_of(database_url, me)
+        events_now = _events_of(database_url, f"rest:{me}")
         assert events_now > events_before  # every turn landed in the shared store
         events_before = events_now
     final = assessment(replies)
     assert {"voice", "email", "chat", "messaging", "sms"} <= set(final["channels"])
     assert final["recommendation"] == "CONTACT_CENTER"
+
+
+def test_rest_senders_are_bounded_and_namespaced_on_postgres(replicas, database_url):
+    a, _ = replicas
+    status, body = post(f"{a.url}/webhooks/rest/webhook", json.dumps({"sender": "p" * 256, "message": "hi"}).encode())
+    assert status == 400 and "200 characters" in body  # was a 500 from PostgreSQL (the column holds 255)
+    longest = "p" * 200
+    assert assessment(a.send(longest, "We answer phone calls for a bank"))
+    assert _events_of(database_url, f"rest:{longest}") > 0
+
+
+def test_forget_and_retention_delete_from_postgres_and_redis(replicas, database_url, redis_url, production_env):
+    import redis
+
+    from bot.profiles import Profile
+    from bot.retention import database_url as store_url
+    from bot.retention import purge
+
+    a, _ = replicas
+    gone, old, kept = (f"{kind}-{uuid.uuid4().hex[:8]}" for kind in ("forget", "old", "kept"))
+    for me in (gone, old, kept):
+        assert a.send(me, "We answer email for a school")
+    lock = redis.Redis.from_url(redis_url)
+    lock.set(f"scopebot:lock:rest:{gone}", "left behind")
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "forget", f"rest:{gone}"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT),
+                                                     **production_env})
+    assert out.returncode == 0 and "deleted" in out.stdout, out.stderr
+    assert _events_of(database_url, f"rest:{gone}") == 0 and not lock.exists(f"scopebot:lock:rest:{gone}")
+    assert not [r for r in a.send(gone, "/ask_brief") if (r.get("custom") or {}).get("type") == "brief"]
+
+    conn = _pg(database_url.rsplit("/", 1)[1])
+    with conn.cursor() as cur:
+        cur.execute("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = %s", (f"rest:{old}",))
+    conn.close()
+    assert purge(store_url(Profile.from_env(production_env), Path("unused.db")), 30) >= 1
+    assert _events_of(database_url, f"rest:{old}") == 0 and _events_of(database_url, f"rest:{kept}") > 0
+
+
+def test_the_action_server_gets_no_database_or_redis_url(replicas):
+    from tests.integration.procs import environ_of, listening_addresses, pids_with
+
+    a, _ = replicas
+    [pid] = pids_with("actions", "--port", str(a.action_port))
+    environ = environ_of(pid)
+    assert not {"DATABASE_URL", "REDIS_URL", "SCOPEBOT_DB_PASSWORD", "SCOPEBOT_REDIS_PASSWORD"} & set(environ)
+    assert listening_addresses(a.action_port) == {"0100007F"}
 
 
 def _balanced(backends: list[str]):
