@@ -13,17 +13,27 @@ it: the file names an environment variable that the run command sets for the Ras
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 DB_PASSWORD_VAR = "SCOPEBOT_DB_PASSWORD"
 REDIS_PASSWORD_VAR = "SCOPEBOT_REDIS_PASSWORD"
 #: How long a start-up check waits for PostgreSQL or Redis before saying so.
 CONNECT_TIMEOUT_S = 5
+#: libpq settings a DATABASE_URL may carry (``?sslmode=require&sslrootcert=...``); they reach
+#: the driver unchanged. Others are refused, so a typo is not silently ignored.
+LIBPQ_PARAMS = frozenset({
+    "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "sslcompression",
+    "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version", "requiressl", "gssencmode",
+    "krbsrvname", "channel_binding", "target_session_attrs", "application_name", "connect_timeout",
+    "options", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    "tcp_user_timeout", "hostaddr", "passfile", "service", "client_encoding", "load_balance_hosts",
+})
 
 
 class ProfileError(ValueError):
@@ -37,9 +47,12 @@ class Postgres:
     db: str
     username: Optional[str]
     password: Optional[str]
+    #: libpq parameters from the URL's query (``sslmode`` ...), passed through as given.
+    params: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
-        return f"PostgreSQL {self.username + '@' if self.username else ''}{self.host}:{self.port}/{self.db}"
+        tls = f" sslmode={dict(self.params)['sslmode']}" if "sslmode" in dict(self.params) else ""
+        return f"PostgreSQL {self.username + '@' if self.username else ''}{self.host}:{self.port}/{self.db}{tls}"
 
 
 @dataclass(frozen=True)
@@ -48,9 +61,16 @@ class Redis:
     port: int
     db: int
     password: Optional[str]
+    #: Redis 6 ACL user (``redis://user:password@host``); None is the ``default`` user.
+    username: Optional[str] = None
+    #: ``rediss://``: TLS to Redis.
+    tls: bool = False
+    #: ``?ssl_ca_certs=/path/ca.pem`` for a private CA (rediss:// only).
+    ca_certs: Optional[str] = None
 
     def describe(self) -> str:
-        return f"Redis {self.host}:{self.port}/{self.db}"
+        user = f"{self.username}@" if self.username else ""
+        return f"Redis{' (TLS)' if self.tls else ''} {user}{self.host}:{self.port}/{self.db}"
 
 
 def parse_database_url(url: str) -> Postgres:
@@ -60,20 +80,34 @@ def parse_database_url(url: str) -> Postgres:
     db = parts.path.lstrip("/")
     if not db:
         raise ProfileError("DATABASE_URL must name a database: postgresql://user@host:5432/scopebot")
+    params = tuple(parse_qsl(parts.query, keep_blank_values=False))
+    unknown = sorted({key for key, _ in params} - LIBPQ_PARAMS)
+    if unknown:
+        raise ProfileError(f"DATABASE_URL has parameters libpq does not know: {', '.join(unknown)} "
+                           "(e.g. ?sslmode=require is fine)")
     return Postgres(host=parts.hostname or "localhost", port=parts.port or 5432, db=db,
                     username=unquote(parts.username) if parts.username else None,
-                    password=unquote(parts.password) if parts.password else None)
+                    password=unquote(parts.password) if parts.password else None, params=params)
 
 
 def parse_redis_url(url: str) -> Redis:
     parts = urlsplit(url)
-    if parts.scheme not in ("redis",):
-        raise ProfileError(f"REDIS_URL must be a redis:// URL, not {parts.scheme or 'empty'}://")
+    if parts.scheme not in ("redis", "rediss"):
+        raise ProfileError(f"REDIS_URL must be a redis:// or rediss:// (TLS) URL, not {parts.scheme or 'empty'}://")
     path = parts.path.lstrip("/")
     if path and not path.isdigit():
         raise ProfileError("REDIS_URL's path must be a database number: redis://localhost:6379/0")
+    query = dict(parse_qsl(parts.query))
+    unknown = sorted(set(query) - {"ssl_ca_certs"})
+    if unknown:
+        raise ProfileError(f"REDIS_URL has parameters this bot does not use: {', '.join(unknown)}")
+    tls = parts.scheme == "rediss"
+    if query.get("ssl_ca_certs") and not tls:
+        raise ProfileError("REDIS_URL: ssl_ca_certs needs a rediss:// (TLS) URL")
     return Redis(host=parts.hostname or "localhost", port=parts.port or 6379, db=int(path or 0),
-                 password=unquote(parts.password) if parts.password else None)
+                 password=unquote(parts.password) if parts.password else None,
+                 username=unquote(parts.username) if parts.username else None, tls=tls,
+                 ca_certs=query.get("ssl_ca_certs"))
 
 
 @dataclass(frozen=True)
@@ -123,12 +157,21 @@ class Profile:
                 lines.append(f'  username: "{pg.username}"')
             if pg.password:
                 lines.append(f"  password: ${{{DB_PASSWORD_VAR}}}")
+            if pg.params:
+                lines.append("  query:")
+                lines += [f"    {key}: {json.dumps(value)}" for key, value in pg.params]
         if self.redis is not None:
             r = self.redis
-            lines += ["", "lock_store:", "  type: redis", f'  url: "{r.host}"', f"  port: {r.port}", f"  db: {r.db}",
-                      '  key_prefix: "scopebot"']
+            lines += ["", "lock_store:", "  type: channels.lock_store.AtomicRedisLockStore", f'  url: "{r.host}"',
+                      f"  port: {r.port}", f"  db: {r.db}", '  key_prefix: "scopebot"']
+            if r.username:
+                lines.append(f"  username: {json.dumps(r.username)}")
             if r.password:
                 lines.append(f"  password: ${{{REDIS_PASSWORD_VAR}}}")
+            if r.tls:
+                lines.append("  use_ssl: true")
+            if r.ca_certs:
+                lines.append(f"  ssl_ca_certs: {json.dumps(r.ca_certs)}")
         return "\n".join(lines) + "\n"
 
 
@@ -165,8 +208,9 @@ def _postgres_login(pg: Postgres) -> Optional[str]:
     except ImportError:  # pragma: no cover - installed with Rasa
         return None
     try:
-        psycopg2.connect(host=pg.host, port=pg.port, dbname=pg.db, user=pg.username, password=pg.password,
-                         connect_timeout=CONNECT_TIMEOUT_S).close()
+        psycopg2.connect(**{**dict(pg.params), "host": pg.host, "port": pg.port, "dbname": pg.db,
+                            "user": pg.username, "password": pg.password,
+                            "connect_timeout": CONNECT_TIMEOUT_S}).close()
         return None
     except psycopg2.OperationalError as exc:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else "connection refused"
@@ -178,8 +222,9 @@ def _redis_ping(r: Redis) -> Optional[str]:
     except ImportError:  # pragma: no cover - installed with Rasa
         return None
     try:
-        redis.Redis(host=r.host, port=r.port, db=r.db, password=r.password,
-                    socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=CONNECT_TIMEOUT_S).ping()
+        tls = {"ssl": True, "ssl_ca_certs": r.ca_certs} if r.tls else {}
+        redis.Redis(host=r.host, port=r.port, db=r.db, username=r.username, password=r.password,
+                    socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=CONNECT_TIMEOUT_S, **tls).ping()
         return None
     except redis.RedisError as exc:
         return str(exc) or exc.__class__.__name__

@@ -3,7 +3,8 @@
 The supervisor starts ``python -m channels.rasa_server <rasa run args>``; this adds
 ``--enable-api --auth-token ...`` (only when the API is asked for) from the environment,
 so the token is never on a command line that ``ps`` shows to every user of the machine.
-It also installs the measured fixes of :mod:`channels.speedups`.
+It also installs the measured fixes of :mod:`channels.speedups`, and :mod:`channels.storage_faults`
+(a conversation store that fails closed instead of Rasa's silent in-memory fallback).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import sys
 
 def main() -> None:
     from bot.security import ServerSecurity
-    from channels import speedups
+    from channels import speedups, storage_faults
 
     security = ServerSecurity.from_env()
     speedups.install()
+    storage_faults.install()
     sys.argv = ["rasa", "run", *sys.argv[1:], *security.rasa_args()]
     from rasa.__main__ import main as rasa_main
 

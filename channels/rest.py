@@ -18,6 +18,7 @@ from sanic.request import Request
 from bot.definitions import UNAVAILABLE
 from channels import guard
 from channels.identity import metadata_problem, rest_conversation_id, rest_sender_from_conversation, sender_problem
+from channels.storage_faults import CANNOT_SAVE, recording, request_failure, watch_request
 
 #: Longest message accepted over REST (characters); longer bodies get 413.
 MAX_MESSAGE_CHARS = 100_000
@@ -58,10 +59,11 @@ class ValidatingRestInput(RestInput):
         return self.name()  # never what the body claims: "input_channel": "slack" is not Slack
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        bp = super().blueprint(on_new_message)
+        bp = super().blueprint(recording(on_new_message))
 
         @bp.middleware("request")
         async def refuse_bad_bodies(request: Request):  # type: ignore[no-untyped-def]
+            watch_request()
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
                 refused = guard.unauthorized(request)
                 if refused:
@@ -75,6 +77,12 @@ class ValidatingRestInput(RestInput):
 
         @bp.middleware("response")
         async def never_silent(request: Request, resp):  # type: ignore[no-untyped-def]
+            # Rasa answers what it collected (or `[]`) whatever failed. The conversation store
+            # or lock down: 503, and no replies from a turn that was not kept.
+            if request.method == "POST" and resp is not None and request_failure() is not None:
+                recipient = (json.loads(request.body or b"{}") or {}).get("sender")
+                return response.json([{"recipient_id": recipient, "text": CANNOT_SAVE}], status=503,
+                                     headers={"Retry-After": "30"})
             # Rasa answers `[]` when the turn failed (the action server is down): say so.
             if request.method == "POST" and resp is not None and resp.status == 200 and resp.body == b"[]":
                 recipient = (json.loads(request.body or b"{}") or {}).get("sender")

@@ -38,6 +38,7 @@ from bot.webchat import (
     valid_conversation_id,
 )
 from channels import guard
+from channels.storage_faults import CANNOT_SAVE, storage_failure
 
 ASSETS = Path(__file__).resolve().parent / "web_assets"
 ORIGINS_ENV = "SCOPEBOT_WEB_ORIGINS"
@@ -162,7 +163,13 @@ class WebChatInput(InputChannel):
             limited = guard.over_limit(request, conversation if valid_conversation_id(conversation) else None)
             if limited:
                 return self._cors(request, limited)
-            return self._cors(request, await handler(request, body))
+            try:
+                answer = await handler(request, body)
+            except Exception as exc:  # the conversation store or lock is down: say so, with CORS
+                if storage_failure(exc) is None:
+                    raise
+                answer = response.json({"error": CANNOT_SAVE}, status=503, headers={"Retry-After": "30"})
+            return self._cors(request, answer)
 
         return route
 

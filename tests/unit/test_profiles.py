@@ -45,7 +45,70 @@ def test_production_profile_from_urls_keeps_passwords_out_of_the_file():
     assert store["type"] == "channels.tracker_store.ReconnectingSQLTrackerStore"
     assert (store["dialect"], store["url"], store["port"], store["db"], store["username"]) == (
         "postgresql", "db.internal", 6543, "scopebot", "bot")
-    assert (lock["type"], lock["url"], lock["port"], lock["db"]) == ("redis", "cache.internal", 6380, 2)
+    assert (lock["type"], lock["url"], lock["port"], lock["db"]) == (
+        "channels.lock_store.AtomicRedisLockStore", "cache.internal", 6380, 2)
+    assert "query" not in store and "use_ssl" not in lock and "username" not in lock
+
+
+def test_libpq_parameters_in_database_url_reach_the_store():
+    profile = Profile.from_env({
+        "DATABASE_URL": "postgresql://bot@db.internal/scopebot?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+                        "&application_name=scopebot"})
+    assert "sslmode=verify-full" in profile.describe()
+    store = yaml.safe_load(profile.endpoints_yaml("http://x/webhook", DB))["tracker_store"]
+    assert store["query"] == {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem", "application_name": "scopebot"}
+
+
+def test_the_store_builds_its_engine_with_the_url_parameters_and_bounded_waits(monkeypatch):
+    """What SQLAlchemy would hand psycopg2: the URL's sslmode, plus timeouts it did not set."""
+    import sqlalchemy as sa
+
+    from channels.tracker_store import libpq_defaults
+
+    url = sa.engine.url.URL.create("postgresql", "bot", None, "db", 5432, "scopebot",
+                                   query={"sslmode": "require", "connect_timeout": "2"})
+    assert url.render_as_string().endswith("?connect_timeout=2&sslmode=require")
+    args = libpq_defaults(dict(url.query))
+    assert "connect_timeout" not in args, "the URL's own value wins"
+    assert args["options"] == "-c statement_timeout=10000" and args["tcp_user_timeout"] > 0
+    assert "options" not in libpq_defaults({"options": "-c search_path=x"})
+
+
+def test_unknown_database_url_parameters_are_refused():
+    with pytest.raises(ProfileError, match="sslmdoe"):
+        parse_database_url("postgresql://db/scopebot?sslmdoe=require")
+
+
+def test_rediss_and_acl_users_are_accepted():
+    r = parse_redis_url("rediss://scopebot:pw%21@cache.internal:6380/1?ssl_ca_certs=/etc/redis-ca.pem")
+    assert (r.tls, r.username, r.password, r.db, r.ca_certs) == (True, "scopebot", "pw!", 1, "/etc/redis-ca.pem")
+    assert "TLS" in r.describe() and "pw!" not in r.describe()
+    profile = Profile.from_env({"DATABASE_URL": "postgresql://db/scopebot",
+                                "REDIS_URL": "rediss://scopebot:pw%21@cache.internal:6380/1"})
+    text = profile.endpoints_yaml("http://x/webhook", DB)
+    assert "pw!" not in text and profile.child_env() == {REDIS_PASSWORD_VAR: "pw!"}
+    lock = yaml.safe_load(text)["lock_store"]
+    assert (lock["username"], lock["use_ssl"]) == ("scopebot", True)
+    plain = parse_redis_url("redis://cache")
+    assert (plain.tls, plain.username) == (False, None)
+    with pytest.raises(ProfileError, match="rediss://"):
+        parse_redis_url("redis://cache?ssl_ca_certs=/x.pem")
+
+
+def test_the_lock_store_reads_its_settings_from_the_endpoint():
+    from rasa.utils.endpoints import EndpointConfig
+
+    from channels.lock_store import AtomicRedisLockStore
+
+    config = EndpointConfig(url="cache.internal", type="channels.lock_store.AtomicRedisLockStore", port=6380,
+                            db=1, username="scopebot", password="pw", use_ssl=True, key_prefix="scopebot")
+    store = AtomicRedisLockStore(endpoint_config=config)
+    assert (store.host, store.port, store.db, store.username, store.use_ssl) == (
+        "cache.internal", 6380, 1, "scopebot", True)
+    client = store.client  # built, not connected
+    kwargs = client.connection_pool.connection_kwargs
+    assert (kwargs["username"], kwargs["password"], kwargs["host"]) == ("scopebot", "pw", "cache.internal")
+    assert "SSL" in client.connection_pool.connection_class.__name__
 
 
 def test_production_without_redis_is_one_replica_with_memory_locks():
