@@ -6,7 +6,9 @@ bare ``AsyncApp``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from typing import Awaitable, Callable, Dict, List, Optional
 
 from sanic.request import Request
@@ -14,12 +16,21 @@ from sanic.response import HTTPResponse
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
-from channels.dedup import SeenStore
+from channels.delivery import Claims, Delivery
 
 logger = logging.getLogger("channels.slack")
 
-__all__ = ["to_bolt_request", "to_sanic_response", "DropRepeats", "quiet_client_token_warning"]
+__all__ = ["to_bolt_request", "to_sanic_response", "DropRepeats", "ServerErrorRetry", "quiet_client_token_warning"]
+
+#: Server errors of the Web API worth another try (a gateway or Slack itself restarting).
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+#: Longest wait between two tries, whatever Retry-After asks for.
+MAX_RETRY_WAIT_S = 30.0
 
 
 def to_bolt_request(request: Request) -> AsyncBoltRequest:
@@ -44,27 +55,33 @@ def to_sanic_response(bolt: BoltResponse) -> HTTPResponse:
 
 
 class DropRepeats(AsyncMiddleware):
-    """Acknowledge and ignore Slack's retries and events already seen.
+    """Claim each event before it runs; acknowledge and ignore a repeat of one that is running
+    or was stored (see :mod:`channels.delivery`). A retry of a delivery that never completed
+    is handled like a first delivery. The claim travels in ``context["delivery"]``.
 
     Installed as Bolt's ``before_authorize`` middleware, so it runs after the signature check
     (a forged "retry" is still a 401) and before anything else.
     """
 
-    def __init__(self, seen: SeenStore) -> None:
-        self.seen = seen
+    def __init__(self, claims: Claims) -> None:
+        self.claims = claims
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
                             next: Callable[[], Awaitable[BoltResponse]]) -> Optional[BoltResponse]:
-        retry = req.headers.get("x-slack-retry-num")
-        if retry:
-            reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
-            logger.info("Slack retry %s (%s) dropped", retry[0], reason)
-            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         body = req.body if isinstance(req.body, dict) else {}
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not self.seen.first_time(f"event:{event_id}"):
-            logger.info("Slack event %s seen before, dropped", event_id)
+        if not event_id:
+            return await next()
+        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
+        token = await self.claims.claim(f"event:{event_id}")
+        if token is None:
+            logger.info("Slack event %s (retry %s) is running or done already; dropped", event_id, retry)
             return BoltResponse(status=200, body="")
+        if retry != "0":
+            reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
+            logger.info("Slack retry %s (%s) of event %s, whose earlier delivery did not complete: handling it",
+                        retry, reason, event_id)
+        req.context["delivery"] = Delivery(self.claims, event_id, token, int(retry) if retry.isdigit() else 0)
         return await next()
 
 
@@ -79,3 +96,32 @@ def quiet_client_token_warning() -> None:
     bolt_logger = logging.getLogger("slack_bolt.AsyncApp")
     if not any(isinstance(f, _ClientTokenWarning) for f in bolt_logger.filters):
         bolt_logger.addFilter(_ClientTokenWarning())
+
+
+class ServerErrorRetry(AsyncRetryHandler):
+    """Retry Web API calls that got a 5xx: wait what ``Retry-After`` asks (capped), else back
+    off exponentially with jitter (0.5 s, 1 s, 2 s ...). The SDK's own handler retries only
+    500 and 503, ignores ``Retry-After`` on them, and never a gateway's 502 or 504."""
+
+    def __init__(self, max_retry_count: int = 3, base_s: float = 0.5) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.base_s = base_s
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: Optional[HttpResponse] = None, error: Optional[Exception] = None) -> bool:
+        return response is not None and response.status_code in RETRIED_STATUSES
+
+    async def prepare_for_next_attempt_async(self, *, state: RetryState, request: HttpRequest,
+                                             response: Optional[HttpResponse] = None,
+                                             error: Optional[Exception] = None) -> None:
+        state.next_attempt_requested = True
+        await asyncio.sleep(self.wait_s(state.current_attempt, response))
+        state.increment_current_attempt()
+
+    def wait_s(self, attempt: int, response: Optional[HttpResponse]) -> float:
+        headers = {k.lower(): v for k, v in ((response.headers if response is not None else None) or {}).items()}
+        value = headers.get("retry-after")
+        value = value[0] if isinstance(value, list) and value else value
+        if isinstance(value, str) and value.strip().isdigit():
+            return min(float(value.strip()), MAX_RETRY_WAIT_S)
+        return min(self.base_s * (2 ** attempt) + random.random() * self.base_s, MAX_RETRY_WAIT_S)

@@ -22,10 +22,12 @@ What it does (see README, "Slack"):
 - the App Home tab.
 
 Safety: Bolt verifies every request's signature (forged, missing or older than five minutes:
-401, nothing runs); Slack's retries (``X-Slack-Retry-Num``) and repeated ``event_id`` are
-acknowledged and dropped; Web API calls are retried on rate limits, connection and server
-errors, and any remaining failure is logged, never raised: the conversation itself is
-already stored by Rasa before anything is posted.
+401, nothing runs); each event is claimed before its turn runs (:mod:`channels.delivery`): a
+repeat of a stored or running event is acknowledged and dropped, while Slack's retry of a
+delivery that failed is handled. A turn that fails within a moment (the conversation store
+down) is answered 503, so Slack retries it. Web API calls are retried on rate limits,
+connection and server errors, and any remaining failure is logged, never raised: the
+conversation itself is already stored by Rasa before anything is posted.
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -63,12 +64,20 @@ from channels.blocks import (
     render_message,
     request_blocks,
 )
-from channels.bolt_glue import DropRepeats, quiet_client_token_warning, to_bolt_request, to_sanic_response
+from channels.bolt_glue import (
+    DropRepeats,
+    ServerErrorRetry,
+    quiet_client_token_warning,
+    to_bolt_request,
+    to_sanic_response,
+)
 from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
+from channels.delivery import Claims, Delivery, MemoryClaims, claims_from_env
 from channels.guard import limits
 from channels.mrkdwn import slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
 from channels.slack_pace import SlackPace
+from channels.storage_faults import CANNOT_SAVE, storage_failure
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +86,11 @@ SCOPE_USAGE = ("Describe the operation after the command, e.g. `/scope We answer
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 CANNOT_POST = ("I can't post in this conversation. Invite me with `/invite @scopebot`, send me a direct "
                "message, or use `/scope -p ...` to see the answer only yourself.")
+WILL_RETRY = ("Sorry, I can't save our conversation right now, so I haven't taken in that message yet. "
+              "Slack will send it to me again shortly and I'll answer then; if I don't, please send it again.")
 DRAIN_SECONDS = 20.0
+#: How long an event's HTTP answer waits for its turn to be stored (Slack gives up after 3 s).
+ACK_WAIT_S = 2.0
 
 
 # ----- Rasa side -------------------------------------------------------------------------------
@@ -112,21 +125,25 @@ class ScopeSlackApp:
     """The Bolt app and the conversation logic between Slack and Rasa."""
 
     def __init__(self, settings: SlackSettings, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                 seen: Optional[SeenStore] = None, input_channel: str = "slack") -> None:
+                 seen: Optional[SeenStore] = None, input_channel: str = "slack",
+                 claims: Optional[Claims] = None) -> None:
         self.settings = settings
         self.on_new_message = on_new_message
         self.input_channel = input_channel
         self.seen: SeenStore = seen or MemorySeenStore()
         self.pace = SlackPace(limits())
+        self.claims: Claims = claims or MemoryClaims()
         self.tasks: Set[asyncio.Task] = set()
         self.client = AsyncWebClient(
             token=settings.bot_token, base_url=settings.api_url, timeout=30,
             retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2),
                             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-                            AsyncServerErrorRetryHandler(max_retry_count=2)])
+                            ServerErrorRetry(max_retry_count=3)])
         quiet_client_token_warning()
+        # Listeners run before the answer (they only start a task), so the route can see the turn.
         self.app = AsyncApp(client=self.client, signing_secret=settings.signing_secret,
-                            before_authorize=DropRepeats(self.seen), name="scopebot")
+                            before_authorize=DropRepeats(self.claims), process_before_response=True,
+                            name="scopebot")
         self._register()
 
     # --- listeners: acknowledge at once, do the work in a background task ------------------
@@ -137,12 +154,12 @@ class ScopeSlackApp:
         async def on_message(event: dict, body: dict, context: Any) -> None:
             if event.get("channel_type") != "im" or not self._from_a_person(event, context):
                 return  # channel messages: only app_mention is answered; subtypes and bots ignored
-            self.spawn(self._on_user_text(event, body, context))
+            context["turn"] = self.spawn(self._on_user_text(event, body, context))
 
         @app.event("app_mention")
         async def on_mention(event: dict, body: dict, context: Any) -> None:
             if self._from_a_person(event, context):
-                self.spawn(self._on_user_text(event, body, context))
+                context["turn"] = self.spawn(self._on_user_text(event, body, context))
 
         @app.event("app_home_opened")
         async def on_home(event: dict) -> None:
@@ -199,8 +216,12 @@ class ScopeSlackApp:
     # --- the three ways in ------------------------------------------------------------------
     async def _on_user_text(self, event: dict, body: dict, context: Any) -> None:
         channel, ts, user = event["channel"], event.get("ts"), event["user"]
-        if ts and not self.seen.first_time(f"message:{channel}:{ts}"):
+        delivery: Optional[Delivery] = context.get("delivery")
+        if ts and delivery is not None and not await delivery.also(f"message:{channel}:{ts}"):
+            await delivery.finish()
             return  # the same message delivered under another event id
+        if ts and delivery is None and not self.seen.first_time(f"message:{channel}:{ts}"):
+            return
         team = body.get("team_id") or event.get("team")
         text = slack_to_plain(event.get("text") or "", getattr(context, "bot_user_id", None))
         if event.get("type") == "app_mention" and not is_direct_channel(channel, event.get("channel_type")):
@@ -209,7 +230,7 @@ class ScopeSlackApp:
         else:
             conversation, place = conversation_id(team, channel), Place(channel, event.get("thread_ts"))
         await self.converse(conversation, text or "/help", place,
-                            {"team": team, "channel": channel, "user": user, "ts": ts})
+                            {"team": team, "channel": channel, "user": user, "ts": ts}, delivery)
 
     async def _on_scope(self, command: dict, private: bool, description: str) -> None:
         team, channel, user = command.get("team_id"), command.get("channel_id"), command.get("user_id")
@@ -276,21 +297,40 @@ class ScopeSlackApp:
         return Place(channel, None if ephemeral else message.get("thread_ts"))
 
     # --- Rasa and the Web API -----------------------------------------------------------------
-    async def converse(self, conversation: str, text: str, place: Place, meta: Dict[str, Any]) -> None:
-        """Send ``text`` to Rasa as the user's message in ``conversation``; post every reply."""
+    async def converse(self, conversation: str, text: str, place: Place, meta: Dict[str, Any],
+                       delivery: Optional[Delivery] = None) -> None:
+        """Send ``text`` to Rasa as the user's message in ``conversation``; post every reply.
+
+        With a ``delivery`` (an event), a failed turn gives the event back so Slack's retry
+        runs it, and a stored one marks it done before anything is posted."""
         refusal = self.pace.refusal(meta.get("team"), meta.get("user"))
         if refusal is not None:  # over the per-user rate: say so once, drop the message
             if refusal:
                 await self._post(place, refusal, None)
+            if delivery is not None:
+                await delivery.finish()  # dropped on purpose: a retry must not run it either
             return
         output = CollectingSlackOutput()
+        if delivery is not None:
+            delivery.keep_alive()
         try:
             await self.on_new_message(UserMessage(text, output, conversation, input_channel=self.input_channel,
                                                   metadata={"slack": meta}))
-        except Exception:  # noqa: BLE001 - whatever Rasa raised, the user hears about it
-            logger.exception("Rasa failed on a Slack message in %s", conversation)
-            await self._post(place, SORRY, None)
+        except Exception as exc:  # noqa: BLE001 - whatever Rasa raised, the user hears about it
+            failure = storage_failure(exc)
+            if failure is not None:
+                logger.error("Slack message in %s not taken in: %s", conversation, failure)
+            else:
+                logger.exception("Rasa failed on a Slack message in %s", conversation)
+            retry_coming = delivery is not None and await delivery.release() and delivery.retry_num < 3
+            if retry_coming and delivery is not None:
+                if self.seen.first_time(f"told:{delivery.event_id}"):  # once, not on every retry
+                    await self._post(place, WILL_RETRY, None)
+            else:
+                await self._post(place, CANNOT_SAVE if failure is not None else SORRY, None)
             return
+        if delivery is not None:
+            await delivery.finish()
         if not output.messages:  # no reply at all: the action server is down
             await self._post(place, UNAVAILABLE, None)
             return
@@ -362,15 +402,18 @@ class SlackInput(InputChannel):
         if not settings.enabled:
             raise RasaException("The Slack channel needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                                 "(in the environment or .env).")
-        return cls(settings, seen_store_from_env())
+        return cls(settings, seen_store_from_env(), claims_from_env())
 
-    def __init__(self, settings: SlackSettings, seen: Optional[SeenStore] = None) -> None:
+    def __init__(self, settings: SlackSettings, seen: Optional[SeenStore] = None,
+                 claims: Optional[Claims] = None) -> None:
         self.settings = settings
         self.seen = seen
+        self.claims = claims
         self.slack: Optional[ScopeSlackApp] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack = self.slack = ScopeSlackApp(self.settings, on_new_message, self.seen, input_channel=self.name())
+        slack = self.slack = ScopeSlackApp(self.settings, on_new_message, self.seen, input_channel=self.name(),
+                                           claims=self.claims)
         bp = Blueprint("scopebot_slack", __name__)
 
         @bp.route("/", methods=["GET"])
@@ -383,7 +426,14 @@ class SlackInput(InputChannel):
                 bolt_request = to_bolt_request(request)
             except ValueError:  # a body Bolt cannot parse (bad JSON in payload=...): not from Slack
                 return response.text("bad request", status=400)
-            return to_sanic_response(await slack.app.async_dispatch(bolt_request))
+            answer = await slack.app.async_dispatch(bolt_request)
+            delivery: Optional[Delivery] = bolt_request.context.get("delivery")
+            if delivery is not None and answer.status == 200:
+                if bolt_request.context.get("turn") is None:
+                    await delivery.finish()  # an event with nothing to run: it is complete
+                elif await delivery.answer_status(ACK_WAIT_S) != 200:
+                    return response.text("the message could not be stored; please retry", status=503)
+            return to_sanic_response(answer)
 
         socket: Dict[str, Any] = {}
 

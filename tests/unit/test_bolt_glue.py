@@ -14,7 +14,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from channels.bolt_glue import DropRepeats
-from channels.dedup import MemorySeenStore
+from channels.delivery import MemoryClaims
 
 SECRET = "unit-test-signing-secret"
 
@@ -43,11 +43,15 @@ def app_and_events(monkeypatch):
                                bot_token="xoxb-unit")
 
     received = []
-    app = AsyncApp(signing_secret=SECRET, authorize=authorize, before_authorize=DropRepeats(MemorySeenStore()))
+    app = AsyncApp(signing_secret=SECRET, authorize=authorize, before_authorize=DropRepeats(MemoryClaims()))
 
     @app.event("message")
-    async def on_message(event):
+    async def on_message(event, context):
         received.append(event["text"])
+        if event["text"] == "stored":
+            await context["delivery"].finish()
+        elif event["text"] == "fails":
+            await context["delivery"].release()
 
     return app, received
 
@@ -68,10 +72,42 @@ def test_a_signed_event_is_handled_once(app_and_events):
     assert received == ["hello"]
 
 
-def test_retries_are_acknowledged_and_dropped(app_and_events):
+RETRY = {"x-slack-retry-num": "1", "x-slack-retry-reason": "http_error"}
+
+
+def test_a_retry_whose_first_delivery_never_arrived_is_handled(app_and_events):
     app, received = app_and_events
-    resp = dispatch(app, signed(event_body("Ev2"), **{"x-slack-retry-num": "1", "x-slack-retry-reason": "timeout"}))
-    assert resp.status == 200 and received == []
+    assert dispatch(app, signed(event_body("Ev2"), **RETRY)).status == 200
+    assert received == ["hello"]
+
+
+def test_a_retry_after_a_failed_turn_is_handled_and_after_a_stored_one_dropped(app_and_events):
+    app, received = app_and_events
+    dispatch(app, signed(event_body("Ev4", "fails")))
+    dispatch(app, signed(event_body("Ev4", "fails"), **RETRY))
+    assert received == ["fails", "fails"], "the claim was given back, so the retry ran"
+    dispatch(app, signed(event_body("Ev5", "stored")))
+    dispatch(app, signed(event_body("Ev5", "stored"), **RETRY))
+    assert received == ["fails", "fails", "stored"]
+
+
+def test_claims_lapse_when_their_holder_dies_and_only_the_holder_ends_them():
+    now = [0.0]
+    claims = MemoryClaims(lease=45, done_ttl=3600, clock=lambda: now[0])
+
+    async def run():
+        token = await claims.claim("event:Ev9")
+        assert token and await claims.claim("event:Ev9") is None, "running elsewhere: dropped"
+        now[0] = 46.0  # the holder died without renewing
+        newer = await claims.claim("event:Ev9")
+        assert newer and newer != token
+        await claims.release("event:Ev9", token)  # a stale holder cannot give back the newer claim
+        assert await claims.claim("event:Ev9") is None
+        await claims.finish("event:Ev9", newer)
+        now[0] = 46.0 + 3599
+        assert await claims.claim("event:Ev9") is None, "done: repeats dropped for an hour"
+
+    asyncio.run(run())
 
 
 @pytest.mark.parametrize("request_factory", [
