@@ -115,7 +115,7 @@ class RedisClaims:
 
         return cls(aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2), **kwargs)
 
-    async def _run(self, what: str, call, fallback):  # noqa: ANN001, ANN202
+    async def _run(self, what: str, call, fallback):  # noqa: ANN001, ANN202 - fallback: a coroutine function
         import redis
 
         try:
@@ -123,27 +123,27 @@ class RedisClaims:
         except (redis.RedisError, OSError, asyncio.TimeoutError) as exc:
             logger.warning("Redis Slack claims unavailable for %s (%s); using this process's memory",
                            what, type(exc).__name__)
-            return await fallback
+            return await fallback()
 
     async def claim(self, key: str) -> Optional[str]:
         token = uuid.uuid4().hex
         ok = await self._run("claim", self.client.set(self.prefix + key, f"run:{token}", nx=True, px=self.lease_ms),
-                             self._fallback.claim(key))
+                             lambda: self._fallback.claim(key))
         if isinstance(ok, str):  # the fallback's own token
             return ok
         return token if ok else None
 
     async def renew(self, key: str, token: str) -> None:
         await self._run("renew", self.client.eval(_RENEW, 1, self.prefix + key, f"run:{token}", self.lease_ms),
-                        self._fallback.renew(key, token))
+                        lambda: self._fallback.renew(key, token))
 
     async def finish(self, key: str, token: str) -> None:
         await self._run("finish", self.client.eval(_FINISH, 1, self.prefix + key, f"run:{token}", self.done_ms),
-                        self._fallback.finish(key, token))
+                        lambda: self._fallback.finish(key, token))
 
     async def release(self, key: str, token: str) -> None:
         await self._run("release", self.client.eval(_RELEASE, 1, self.prefix + key, f"run:{token}"),
-                        self._fallback.release(key, token))
+                        lambda: self._fallback.release(key, token))
 
 
 def claims_from_env(env: Optional[Mapping[str, str]] = None) -> Claims:
