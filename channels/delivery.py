@@ -166,7 +166,7 @@ class Delivery:
         self.event_id = event_id
         self.retry_num = retry_num
         self._held: List[Tuple[str, str]] = [(f"event:{event_id}", token)]
-        self.stored: asyncio.Future = asyncio.get_event_loop().create_future()
+        self.stored: asyncio.Future = asyncio.get_running_loop().create_future()
         #: Set by the HTTP route when it answered 200 before the turn's fate was known.
         self.acked = False
         self.failing = False

@@ -405,3 +405,135 @@ def test_slack_duplicates_are_dropped_across_replicas(redis_url):
     assert isinstance(seen_store_from_env({}), MemorySeenStore)
     down = RedisSeenStore.from_url("redis://127.0.0.1:1/0")
     assert down.first_time(event_id) is True and down.first_time(event_id) is False
+
+
+# ----- the conversation lock and Slack claims, shared by replicas through Redis ---------------------
+def test_concurrent_turns_of_one_conversation_on_two_replicas_are_stored_once_in_order(replicas, database_url):
+    """Six messages of one conversation sent at the same moment, three to each replica: the
+    Redis lock lets one turn run at a time, so each message is stored once and each turn's
+    events (user message, actions, bot replies, listen) stay together."""
+    a, b = replicas
+    me = f"race-{uuid.uuid4().hex[:8]}"
+    assert a.send(me, "We answer phone calls for a hotel group")
+    texts = ["customers also email us", "we run live chat on the website", "we'd like WhatsApp too",
+             "also SMS reminders", "we handle billing questions", "and we want to cut costs"]
+    barrier = threading.Barrier(len(texts))
+
+    def send(i: int):
+        barrier.wait()
+        return (a if i % 2 == 0 else b).send(me, texts[i])
+
+    with ThreadPoolExecutor(len(texts)) as pool:
+        answers = list(pool.map(send, range(len(texts))))
+    assert all(answers)
+    conn = _pg(database_url.rsplit("/", 1)[1])
+    with conn.cursor() as cur:
+        cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (me,))
+        rows = cur.fetchall()
+    conn.close()
+    users = [json.loads(data)["text"] for kind, _, data in rows if kind == "user"]
+    assert sorted(users) == sorted(["We answer phone calls for a hotel group", *texts]), users
+    assert len(set(json.loads(data)["timestamp"] for *_, data in rows)) == len(rows), "no event stored twice"
+    first_user = next(i for i, (kind, *_) in enumerate(rows) if kind == "user")
+    turns, current = [], []
+    for kind, action, _ in rows[first_user:]:
+        if kind == "user" and current:
+            turns.append(current)
+            current = []
+        current.append((kind, action))
+    turns.append(current)
+    assert len(turns) == len(users)
+    for turn in turns:  # one whole turn after another, never two mixed
+        assert turn[-1] == ("action", "action_listen"), turn
+        assert [k for k, _ in turn].count("user") == 1 and turn.count(("action", "action_listen")) == 1, turn
+
+
+def test_the_lock_is_atomic_and_only_its_holder_releases_it(redis_url):
+    import asyncio
+
+    from channels.lock_store import RELEASE_SCRIPT, AtomicRedisLockStore
+
+    host, port_db = redis_url.split("//", 1)[1].split(":")
+    port, db = (int(x) for x in port_db.split("/"))
+    conversation = f"lock-{uuid.uuid4().hex[:8]}"
+
+    async def run() -> list[str]:
+        replicas = [AtomicRedisLockStore(host=host, port=port, db=db, poll_s=0.01) for _ in range(2)]
+        inside, seen = [0], []
+
+        async def turn(store: AtomicRedisLockStore, n: int) -> None:
+            async with store.lock(conversation, lock_lifetime=5):
+                inside[0] += 1
+                seen.append(f"in{inside[0]}")
+                await asyncio.sleep(0.02)
+                inside[0] -= 1
+
+        await asyncio.gather(*(turn(replicas[n % 2], n) for n in range(20)))
+        key = replicas[0].prefix + conversation
+        assert await replicas[0].client.exists(key) == 0, "released after the last turn"
+        await replicas[1].client.set(key, "someone-else", px=5000)
+        assert await replicas[0].client.eval(RELEASE_SCRIPT, 1, key, "my-stale-token") == 0
+        assert await replicas[0].client.get(key) == b"someone-else", "a stale holder cannot free another's lock"
+        await replicas[1].client.delete(key)
+        for store in replicas:
+            await store.client.close()
+        return seen
+
+    assert asyncio.run(run()) == ["in1"] * 20, "never two turns inside at once"
+
+
+def test_redis_acl_users_are_used_and_a_wrong_password_is_a_storage_error(redis_url):
+    import asyncio
+
+    import redis
+
+    from channels.lock_store import AtomicRedisLockStore
+    from channels.storage_faults import StorageUnavailable
+
+    admin = redis.Redis.from_url(redis_url)
+    user, password = f"scopebot-test-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+    admin.acl_setuser(user, enabled=True, passwords=[f"+{password}"], keys=["scopebot:*"],
+                      commands=["+select", "+set", "+get", "+eval", "+pexpire", "+del", "+exists"])
+    host, port_db = redis_url.split("//", 1)[1].split(":")
+    port, db = (int(x) for x in port_db.split("/"))
+
+    async def turn(secret: str) -> None:
+        store = AtomicRedisLockStore(host=host, port=port, db=db, username=user, password=secret)
+        try:
+            async with store.lock(f"acl-{uuid.uuid4().hex[:6]}"):
+                pass
+        finally:
+            await store.client.close()
+
+    try:
+        asyncio.run(turn(password))
+        with pytest.raises(StorageUnavailable):
+            asyncio.run(turn("wrong-" + password))
+    finally:
+        admin.acl_deluser(user)
+
+
+def test_slack_claims_are_shared_across_replicas(redis_url):
+    import asyncio
+
+    from channels.delivery import MemoryClaims, RedisClaims, claims_from_env
+
+    async def run() -> None:
+        first, second = claims_from_env({"REDIS_URL": redis_url}), claims_from_env({"REDIS_URL": redis_url})
+        assert isinstance(first, RedisClaims) and isinstance(second, RedisClaims)
+        key = f"event:Ev{uuid.uuid4().hex}"
+        token = await first.claim(key)
+        assert token and await second.claim(key) is None, "running on the other replica: dropped"
+        await first.release(key, token)
+        again = await second.claim(key)
+        assert again, "given back after a failed turn: the retry runs"
+        await second.finish(key, again)
+        assert await first.claim(key) is None, "stored: dropped"
+        assert 0 < await first.client.pttl(first.prefix + key) <= 3600_000
+        down = RedisClaims.from_url("redis://127.0.0.1:1/0")
+        assert await down.claim(key) and await down.claim(key) is None, "Redis down: this replica's memory"
+        for claims in (first, second, down):
+            await claims.client.close()
+        assert isinstance(claims_from_env({}), MemoryClaims)
+
+    asyncio.run(run())

@@ -324,6 +324,18 @@ def test_server_errors_and_dropped_connections_are_retried(bot, fake):
     assert header(done) == "Recommendation: call center"
 
 
+def test_gateway_errors_are_retried_honouring_retry_after(bot, fake):
+    channel = "D0GATEWAY"
+    fake.fail_next("chat.postMessage", status=502, error="bad_gateway", retry_after=None, channel=channel)
+    fake.fail_next("chat.postMessage", status=504, error="gateway_timeout", retry_after=2, channel=channel)
+    send_event(bot, dm_event(channel, "U0WENDY", "We only take phone calls for our plumbing company."))
+    [done] = fake.wait_for("chat.postMessage", channel=channel)
+    failed = fake.find("chat.postMessage", ok=False, channel=channel)
+    assert [c.status for c in failed] == [502, 504]
+    assert done.at - failed[1].at >= 1.9, "waited the 2 s Retry-After of the 504"
+    assert header(done) == "Recommendation: call center"
+
+
 def test_a_failed_post_is_logged_and_the_conversation_goes_on(bot, fake):
     channel = "D0AUTH"
     fake.fail_next("chat.postMessage", status=200, error="invalid_auth", retry_after=None, channel=channel)

@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from channels.bolt_glue import DropRepeats
+from channels.bolt_glue import DropRepeats, ServerErrorRetry
 from channels.delivery import MemoryClaims
 
 SECRET = "unit-test-signing-secret"
@@ -127,3 +127,15 @@ def test_bad_signatures_are_401_and_nothing_runs(app_and_events, request_factory
 def _tampered() -> AsyncBoltRequest:
     good = signed(event_body("Ev3", "hello"))
     return AsyncBoltRequest(body=event_body("Ev3", "tampered"), headers=good.headers)
+
+
+def test_server_error_waits_follow_retry_after_or_back_off_capped():
+    from slack_sdk.http_retry.response import HttpResponse
+
+    retry = ServerErrorRetry(base_s=0.5)
+    asked = HttpResponse(status_code=503, headers={"Retry-After": ["3"]})
+    assert retry.wait_s(0, asked) == 3.0
+    assert retry.wait_s(0, HttpResponse(status_code=503, headers={"retry-after": ["86400"]})) == 30.0
+    plain = HttpResponse(status_code=502, headers={})
+    assert 0.5 <= retry.wait_s(0, plain) < 1.0 and 1.0 <= retry.wait_s(1, plain) < 1.5
+    assert retry.wait_s(10, plain) == 30.0
