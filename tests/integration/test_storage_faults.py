@@ -187,3 +187,28 @@ def test_a_slack_message_that_could_not_be_stored_is_answered_on_slacks_retry(fa
     assert len(fake.find("chat.postMessage", channel=channel)) == 2
     assert _user_texts(faulty.database, f"%{channel}%") == [
         "We only take phone calls for our plumbing company."]
+
+
+def test_database_waits_are_bounded_connect_and_statement(database_url):  # noqa: F811 - the imported fixture
+    """A server that accepts and never answers fails the connect in seconds; statements carry
+    a server-side timeout. (Rasa's own engine would wait for ever on both.)"""
+    from sqlalchemy.exc import OperationalError
+
+    from channels.tracker_store import CONNECT_TIMEOUT_S, ReconnectingSQLTrackerStore
+
+    proxy = FaultProxy(PG).start()
+    try:
+        store = ReconnectingSQLTrackerStore(dialect="postgresql", host="127.0.0.1", port=proxy.port,
+                                            db=database_url.rsplit("/", 1)[1], username="postgres",
+                                            query={"application_name": "scopebot-bounded"})
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "10s"
+            assert conn.exec_driver_sql("SHOW application_name").scalar() == "scopebot-bounded"
+        store.engine.dispose()
+        proxy.blackhole()
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="timeout"):
+            store.engine.connect()
+        assert time.monotonic() - started < CONNECT_TIMEOUT_S + 5
+    finally:
+        proxy.stop()
