@@ -212,3 +212,24 @@ def test_database_waits_are_bounded_connect_and_statement(database_url):  # noqa
         assert time.monotonic() - started < CONNECT_TIMEOUT_S + 5
     finally:
         proxy.stop()
+
+
+def test_tls_settings_reach_the_drivers(database_url):  # noqa: F811 - the imported fixture
+    """The machine's PostgreSQL and Redis speak no TLS, so asking for it must fail, and say so:
+    proof that ``sslmode`` and ``rediss://`` are acted on, not dropped."""
+    from bot.profiles import Profile, check_services
+
+    _need(REDIS, "Redis")
+    ssl_off = _pg()
+    with ssl_off.cursor() as cur:
+        cur.execute("SHOW ssl")
+        if cur.fetchone()[0] == "on":
+            pytest.skip("this PostgreSQL speaks TLS; the refusal below cannot be shown")
+    ssl_off.close()
+    problems = check_services(Profile.from_env({"DATABASE_URL": database_url + "?sslmode=require",
+                                                "REDIS_URL": f"rediss://{REDIS[0]}:{REDIS[1]}/3"}))
+    assert len(problems) == 2, problems
+    assert "DATABASE_URL" in problems[0] and "SSL" in problems[0]
+    assert "REDIS_URL" in problems[1] and problems[1].startswith("cannot use Redis (TLS)")  # plain: fine below
+    assert check_services(Profile.from_env({"DATABASE_URL": database_url + "?sslmode=prefer",
+                                            "REDIS_URL": f"redis://{REDIS[0]}:{REDIS[1]}/3"})) == []
