@@ -167,7 +167,7 @@ def test_a_slack_message_that_could_not_be_stored_is_answered_on_slacks_retry(fa
     bot, fake = faulty.bot, faulty.fake
     channel, user = "D0FAULT", "U0PEGGY"
     event = json.dumps(event_callback(dm_event(channel, user, "We only take phone calls for our plumbing company."),
-                                      "Ev0STOREFAIL1"))
+                                      f"Ev{uuid.uuid4().hex[:12].upper()}"))  # Redis outlives a run
     url = f"{bot.url}/webhooks/slack/events"
     faulty.pg.refuse()
     try:
