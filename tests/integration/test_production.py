@@ -428,7 +428,7 @@ def test_concurrent_turns_of_one_conversation_on_two_replicas_are_stored_once_in
     assert all(answers)
     conn = _pg(database_url.rsplit("/", 1)[1])
     with conn.cursor() as cur:
-        cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (me,))
+        cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (f"rest:{me}",))
         rows = cur.fetchall()
     conn.close()
     users = [json.loads(data)["text"] for kind, _, data in rows if kind == "user"]

@@ -119,7 +119,7 @@ def test_storage_down_is_said_plainly_keeps_nothing_half_done_and_recovers(fault
     web = _widget(bot, "conversations", {})[1]
     web_id = web["conversation_id"]
     assert _widget(bot, "message", {"conversation_id": web_id, "text": "We take phone calls for a bakery"})[0] == 200
-    before = _user_texts(faulty.database, me)
+    before = _user_texts(faulty.database, f"%:{me}")
     proxy.refuse()
     try:
         status, replies = _rest(bot, me, "we also run live chat")
@@ -130,10 +130,10 @@ def test_storage_down_is_said_plainly_keeps_nothing_half_done_and_recovers(fault
         assert _health_answers(bot)
     finally:
         proxy.heal()
-    assert _user_texts(faulty.database, me) == before, "nothing of the failed turn was stored"
+    assert _user_texts(faulty.database, f"%:{me}") == before, "nothing of the failed turn was stored"
     out = assessment(_rest(bot, me, "customers also email us")[1])  # no restart needed
     assert {"voice", "email"} <= set(out["channels"]) and "chat" not in out["channels"]
-    assert _user_texts(faulty.database, me) == [*before, "customers also email us"]
+    assert _user_texts(faulty.database, f"%:{me}") == [*before, "customers also email us"]
     status, body, _ = _widget(bot, "message", {"conversation_id": web_id, "text": "we also answer emails"})
     assert status == 200
     card = [m for m in body["messages"] if m.get("assessment")][-1]["assessment"]
