@@ -42,6 +42,13 @@ class State:
                 "answered_questions": list(self.answered)}
 
 
+    def resumed(self) -> State:
+        """The state a new session starts from: everything known is kept, but the question
+        asked before the break is no longer waiting for an answer (a "yes" days later
+        should not answer it)."""
+        return replace(self, pending=None)
+
+
 @dataclass(frozen=True)
 class Turn:
     state: State
@@ -49,6 +56,28 @@ class Turn:
     changed: bool
     #: a short line to say before the assessment (e.g. "Which back-office processes?")
     note: Optional[str] = None
+    #: this message opened a new session after an idle break, and what was known is kept
+    resumed: bool = False
+
+    @property
+    def adds_nothing(self) -> bool:
+        """The message changed nothing and needs no remark: answer with the standing result."""
+        return not self.changed and not self.note
+
+
+#: Said when a conversation comes back after the idle time, with what it already knew.
+RESUMED = ("Welcome back. It's been a while, so this is a new session; I've kept what you told me "
+           "before, so you can carry on from there or say \"start over\" to begin afresh.")
+#: Said (with the standing answer) when a message added nothing to what is known.
+NOTHING_NEW = "I didn't pick up anything new there, so the answer stands."
+
+
+def new_session(last_active: Optional[float], now: Optional[float], idle_minutes: Optional[float]) -> bool:
+    """Does a message at ``now`` open a new session? Only after more than ``idle_minutes``
+    without activity (timestamps in seconds); ``None`` or 0 minutes never expires."""
+    if not idle_minutes or last_active is None or now is None:
+        return False
+    return now - last_active > idle_minutes * 60
 
 
 def _settles(question: Question, before: Signals, after: Signals) -> bool:
@@ -120,13 +149,18 @@ def is_known_option(choice: Any) -> bool:
 
 
 def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[str, Any]],
-              text: str, option: Optional[str] = None, message: int = 0) -> Turn:
+              text: str, option: Optional[str] = None, message: int = 0, resumed: bool = False) -> Turn:
     """Fold one user message (or a clicked button ``option``) into the state and assess.
 
     ``message`` is the number of this user message in the conversation (from 0), the
     ``message`` of the evidence it produces. A clicked answer's evidence is the button's
-    title, which is what the visitor sees as their message.
+    title, which is what the visitor sees as their message. ``resumed``: the message opens
+    a new session after an idle break (:func:`new_session`); what was known is kept, and
+    the turn says so when there was anything to keep.
     """
+    resumed = resumed and not state.signals.is_empty
+    if resumed:
+        state = state.resumed()
     found = Signals.from_entities(entities, message=message)
     answered = list(state.answered)
     note = None
@@ -151,7 +185,7 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
     if note and question is not None and question.id not in answered:
         pending = question.id  # keep the question we are still waiting on
     new_state = replace(state, signals=merged, pending=pending, answered=tuple(dict.fromkeys(answered)))
-    return Turn(new_state, assessment, changed, note)
+    return Turn(new_state, assessment, changed, note, resumed)
 
 
 def current(state: State) -> Assessment:
