@@ -3,7 +3,8 @@
 The supervisor starts ``python -m channels.rasa_server <rasa run args>``; this adds
 ``--enable-api --auth-token ...`` (only when the API is asked for) from the environment,
 so the token is never on a command line that ``ps`` shows to every user of the machine.
-It also installs the measured fixes of :mod:`channels.speedups`.
+It also installs the measured fixes of :mod:`channels.speedups` and silences the known
+library warnings of :mod:`bot.known_warnings`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import sys
 
 
 def main() -> None:
+    from bot.known_warnings import install as quiet_known_warnings
+
+    quiet_known_warnings()
     from bot.security import ServerSecurity
     from channels import speedups
 
