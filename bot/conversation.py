@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 from bot.assessment import Assessment, assess
-from bot.conditions import Facts
 from bot.lexicon import normalise
 from bot.mentions import parse_number, parse_volume
-from bot.questions import Option, Question, question_by_id
+from bot.questions import READERS, Option, Question, question_by_id
 from bot.signals import Signals
 
 _NUMBER = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
@@ -80,19 +79,6 @@ def new_session(last_active: Optional[float], now: Optional[float], idle_minutes
     return now - last_active > idle_minutes * 60
 
 
-def _settles(question: Question, before: Signals, after: Signals) -> bool:
-    """Did the new signals answer what the question was about?"""
-    about = question.about
-    if about == "back_office":
-        return after.back_office != before.back_office
-    if about == "ownership":
-        return Facts(after).ownership != Facts(before).ownership
-    if about in ("channels", "planned_channels", "goals", "automation", "integration",
-                 "direction", "sourcing", "volume"):
-        return getattr(after, about) != getattr(before, about)
-    return False
-
-
 def _option_said(question: Question, text: str) -> Optional[dict[str, Any]]:
     said = normalise(text)
     for option in question.options:
@@ -108,24 +94,38 @@ def _as_said(signals: Mapping[str, Any], text: str, message: int) -> Signals:
     return Signals.from_dict(signals).attributed(text[start:end], start, end, message)
 
 
+def _read_volume(text: str, found: Signals, message: int) -> Optional[Signals]:
+    """ "about 10k a month" as a volume, when the message's own entities had none."""
+    if found.volume is not None:
+        return None
+    m = _NUMBER.search(text)
+    if not m or parse_number(m.group()) is None:
+        return None
+    said = Signals.from_dict({"volume": parse_volume(text, m.start(), m.end())})
+    return said.attributed(m.group(), m.start(), m.end(), message)
+
+
+#: How each free-form answer named by a question's ``reads`` (questions.yml) is read.
+READ: dict[str, Callable[[str, Signals, int], Optional[Signals]]] = {"volume": _read_volume}
+if set(READ) != READERS:  # the catalogue may name only readers that exist here
+    raise RuntimeError(f"readers in code {sorted(READ)} differ from bot.questions.READERS {sorted(READERS)}")
+
+
 def _short_answer(question: Question, intent: Optional[str], text: str,
                   found: Signals, message: int = 0) -> tuple[Signals, bool, Optional[str]]:
     """Read a reply as the answer to ``question``: (extra signals, settled?, note)."""
     picked = _option_said(question, text)
     if picked is not None:
         return _as_said(picked, text, message), True, None
-    if intent == "affirm" and question.on_yes is not None:
-        if question.on_yes == "ask":
-            return Signals(), False, "Which ones? For example payroll, invoicing, claims or data entry."
-        return _as_said(question.on_yes, text, message), True, None
-    if intent == "deny" and question.on_no is not None:
-        return _as_said(question.on_no, text, message), True, None
-    if question.id == "volume" and found.volume is None:
-        m = _NUMBER.search(text)
-        if m and parse_number(m.group()) is not None:
-            vol = parse_volume(text, m.start(), m.end())
-            said = Signals.from_dict({"volume": vol})
-            return said.attributed(m.group(), m.start(), m.end(), message), True, None
+    bare = {"affirm": question.on_yes, "deny": question.on_no}.get(intent or "")
+    if bare is not None:
+        if bare.ask:  # "yes" without saying which: ask, and keep the question open
+            return Signals(), False, bare.ask
+        return _as_said(bare.signals, text, message), True, None
+    if question.reads:
+        read = READ[question.reads](text, found, message)
+        if read is not None:
+            return read, True, None
     return Signals(), False, None
 
 
@@ -174,7 +174,7 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
         extra, settled, note = _short_answer(question, intent, text or "", found, message)
         found = found.merge(extra)
         merged = state.signals.merge(found)
-        if settled or _settles(question, state.signals, merged):
+        if settled or question.settled_by(state.signals, merged):
             answered.append(question.id)
     merged = state.signals.merge(found)
     if intent == "correct" and merged == state.signals and not found.excluded_channels:
