@@ -285,7 +285,7 @@ def _chips(values: Iterable[str], prefix: str, quotes: Mapping[str, tuple[str, .
 def signal_groups(a: Assessment) -> tuple[SignalGroup, ...]:
     """Every signal of the assessment in words, grouped, each value with the buyer's words for it."""
     s, q = a.signals, _quotes_by_key(a.signals)
-    by_prefix = lambda prefix: tuple(v for k, v in q.items() if k.startswith(prefix + ":") for v in v)  # noqa: E731
+    volume_said = tuple(quote for key, quotes in q.items() if key.startswith("volume:") for quote in quotes)
     groups = [
         SignalGroup("Channels", _chips(s.channels, "channel", q), IMPLIED_NOTE if s.implied_channels else ""),
         SignalGroup("Planned channels", _chips(s.planned_channels, "planned_channel", q, "planned")),
@@ -296,7 +296,7 @@ def signal_groups(a: Assessment) -> tuple[SignalGroup, ...]:
         SignalGroup("Direction", _chips([a.direction] if a.direction else [], "direction", q)),
         SignalGroup("Sourcing", _chips([s.sourcing] if s.sourcing else [], "sourcing", q)),
         SignalGroup("Location", _chips([s.location] if s.location else [], "location", q)),
-        SignalGroup("Volume", (Chip(f"{s.volume.amount:.15g}", s.volume.describe(), "present", by_prefix("volume")),)
+        SignalGroup("Volume", (Chip(f"{s.volume.amount:.15g}", s.volume.describe(), "present", volume_said),)
                     if s.volume else ()),
         SignalGroup("Omnichannel", (Chip(str(a.omnichannel), _OMNICHANNEL[a.omnichannel], "present",
                                          q.get(f"integration:{s.integration}", ())),)
