@@ -70,11 +70,20 @@ def converse(url: str, stdin: TextIO, out: TextIO, debug: bool = False) -> int:
     """Read lines until end of input or "quit"; send each and show the replies."""
     sender = "shell-" + secrets.token_hex(8)
     offered: list[dict[str, str]] = []
+    interactive = stdin is sys.stdin and stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401 - line editing and history for input()
     while True:
-        out.write(PROMPT)
-        out.flush()
-        line = stdin.readline()
-        if not line:
+        if interactive:
+            try:
+                line = input(PROMPT) + "\n"
+            except EOFError:  # Ctrl-D
+                line = ""
+        else:
+            out.write(PROMPT)
+            out.flush()
+            line = stdin.readline()
+        if not line:  # end of input; an empty line is "\n"
             out.write("\n")
             return 0
         line = line.strip()
