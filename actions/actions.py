@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send_assessment, send_brief
-from bot.conversation import State, answers_pending, current, is_known_option, take_turn
+from bot.conversation import State, answers_pending, current, is_known_option, new_session, take_turn
 from bot.definitions import RESTARTED, STEER_BACK, define
 from bot.mentions import RESOLVER_NAME
+from bot.settings import session_idle_minutes
+from bot.view import build_view, turn_view
+
+#: Read once at start, so a bad value stops the action server instead of every turn.
+IDLE_MINUTES = session_idle_minutes()
 
 UNKNOWN_OPTION = ("I couldn't read that answer: it isn't one of the buttons I offered. "
                   "Pick a button, or just type your answer.")
@@ -41,6 +46,28 @@ def _message_number(tracker: Tracker) -> int:
     return max(0, count - 1)
 
 
+def _idle_break(tracker: Tracker) -> bool:
+    """Did the latest message come after an idle break since the last assessment turn?
+
+    The last assessment turn is the last ``scope_signals`` slot event (since the last
+    restart); the break is the silence between that turn's last event and the user's next
+    message, so a greeting after the break does not hide it from the description after it.
+    """
+    last_turn: Optional[int] = None
+    for i, event in enumerate(tracker.events):
+        if event.get("event") == "restart":
+            last_turn = None
+        elif event.get("event") == "slot" and event.get("name") == "scope_signals":
+            last_turn = i
+    if last_turn is None:
+        return False
+    later = tracker.events[last_turn:]
+    first_user = next((i for i, e in enumerate(later) if e.get("event") == "user"), None)
+    if first_user is None or first_user == 0:
+        return False
+    return new_session(later[first_user - 1].get("timestamp"), later[first_user].get("timestamp"), IDLE_MINUTES)
+
+
 def _slot_events(state: State) -> List[Dict[str, Any]]:
     return [SlotSet(name, value) for name, value in state.slots().items()]
 
@@ -64,14 +91,8 @@ class ActionAssess(Action):
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
         turn = take_turn(_state(tracker), intent, _resolved(tracker), text, option=option,
-                         message=_message_number(tracker))
-        if not turn.changed and not turn.note:
-            dispatcher.utter_message(
-                text="I didn't pick up anything new there. " + (
-                    turn.assessment.questions[0].text if turn.assessment.questions
-                    else "Say \"brief\" for the full write-up."))
-            return _slot_events(turn.state)
-        send_assessment(dispatcher, turn.assessment, text, note=turn.note)
+                         message=_message_number(tracker), resumed=_idle_break(tracker))
+        send_assessment(dispatcher, turn_view(turn, text))
         return _slot_events(turn.state)
 
 
@@ -81,7 +102,7 @@ class ActionScopeBrief(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        send_brief(dispatcher, current(_state(tracker)))
+        send_brief(dispatcher, build_view(current(_state(tracker))))
         return []
 
 

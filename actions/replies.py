@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.assessment import Assessment
 from bot.replies import assessment_message, brief_reply
+from bot.view import AssessmentView
 
 
 def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
@@ -15,10 +15,9 @@ def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
                              json_message=message.get("custom"))
 
 
-def send_assessment(dispatcher: CollectingDispatcher, assessment: Assessment, text: str,
-                    note: Optional[str] = None) -> None:
-    _send(dispatcher, assessment_message(assessment, text, note))
+def send_assessment(dispatcher: CollectingDispatcher, view: AssessmentView) -> None:
+    _send(dispatcher, assessment_message(view))
 
 
-def send_brief(dispatcher: CollectingDispatcher, assessment: Assessment) -> None:
-    _send(dispatcher, brief_reply(assessment))
+def send_brief(dispatcher: CollectingDispatcher, view: AssessmentView) -> None:
+    _send(dispatcher, brief_reply(view))

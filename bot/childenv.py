@@ -4,7 +4,8 @@ The action server only runs the domain code (``actions/`` -> ``bot``): it needs 
 database, no Redis and no Slack or API secret. Handing it the whole environment (where
 ``.env`` has put SLACK_BOT_TOKEN, DATABASE_URL with its password, ...) would put those
 secrets within reach of anything that runs there. So it gets an allow-list: the basics a
-Python process needs, locale, Rasa/TensorFlow/Sanic tuning, and nothing named by us.
+Python process needs, locale, Rasa/TensorFlow/Sanic tuning, and of ours only the settings the
+actions read (the session idle time).
 
 It listens on loopback unless ``SCOPEBOT_ACTION_HOST`` says otherwise (an action server on
 another machine than Rasa needs ``0.0.0.0`` and a private network in between).
@@ -23,6 +24,8 @@ DEFAULT_ACTION_HOST = "127.0.0.1"
 _KEEP = {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP",
          "VIRTUAL_ENV", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "LOG_LEVEL", "LOG_LEVEL_LIBRARIES"}
 _KEEP_PREFIXES = ("LC_", "PYTHON", "RASA_", "TF_", "ACTION_SERVER_")
+#: Settings of ours that the actions themselves read (no secret among them).
+_KEEP |= {"SCOPEBOT_SESSION_IDLE_MINUTES"}
 
 
 def action_env(env: Mapping[str, str] = os.environ, host: str = "") -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, TextIO
 
 from bot.assessment import Assessment, assess
 from bot.render import render_text
+from bot.view import build_view
 
 
 class InputError(ValueError):
@@ -130,7 +131,7 @@ def write_records(results: Iterable[tuple[dict, Assessment]], fmt: str, out: Tex
             text = record["text"]
             head = text if len(text) <= 200 else text[:197] + "..."
             sep = "" if count == 0 else "\n" + "-" * 60 + "\n\n"
-            out.write(f"{sep}> {head}\n\n{render_text(assessment)}\n")
+            out.write(f"{sep}> {head}\n\n{render_text(build_view(assessment, text))}\n")
         out.flush()
         count += 1
     return count

@@ -250,9 +250,9 @@ def cmd_cluster(args: argparse.Namespace) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    from bot.supervisor import run_shell
+    from bot.shell import run_shell
 
-    return run_shell(_model_for_serving(args), action_port=args.action_port)
+    return run_shell(_model_for_serving(args), action_port=args.action_port, debug=args.debug)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,16 +325,20 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--model", help="serve this model archive")
     cl.set_defaults(func=cmd_cluster)
 
-    sh = sub.add_parser("shell", help="talk to the bot in the terminal (Rasa shell)")
+    sh = sub.add_parser("shell", help="talk to the bot in the terminal")
     sh.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))
     sh.add_argument("--model", help="talk to this model archive")
+    sh.add_argument("--debug", action="store_true",
+                    help="also print each reply's custom payload, and the servers' logs instead of var/shell.log")
     sh.set_defaults(func=cmd_shell)
     return p
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from bot.known_warnings import install as quiet_known_warnings
     from bot.settings import load_env
 
+    quiet_known_warnings()
     load_env()  # .env fills in what the environment does not set (ports, Slack...)
     args = build_parser().parse_args(argv)
     try:

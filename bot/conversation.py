@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 from bot.assessment import Assessment, assess
-from bot.conditions import Facts
 from bot.lexicon import normalise
 from bot.mentions import parse_number, parse_volume
-from bot.questions import Option, Question, question_by_id
+from bot.questions import READERS, Option, Question, question_by_id
 from bot.signals import Signals
 
 _NUMBER = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
@@ -42,6 +41,13 @@ class State:
                 "answered_questions": list(self.answered)}
 
 
+    def resumed(self) -> State:
+        """The state a new session starts from: everything known is kept, but the question
+        asked before the break is no longer waiting for an answer (a "yes" days later
+        should not answer it)."""
+        return replace(self, pending=None)
+
+
 @dataclass(frozen=True)
 class Turn:
     state: State
@@ -49,19 +55,28 @@ class Turn:
     changed: bool
     #: a short line to say before the assessment (e.g. "Which back-office processes?")
     note: Optional[str] = None
+    #: this message opened a new session after an idle break, and what was known is kept
+    resumed: bool = False
+
+    @property
+    def adds_nothing(self) -> bool:
+        """The message changed nothing and needs no remark: answer with the standing result."""
+        return not self.changed and not self.note
 
 
-def _settles(question: Question, before: Signals, after: Signals) -> bool:
-    """Did the new signals answer what the question was about?"""
-    about = question.about
-    if about == "back_office":
-        return after.back_office != before.back_office
-    if about == "ownership":
-        return Facts(after).ownership != Facts(before).ownership
-    if about in ("channels", "planned_channels", "goals", "automation", "integration",
-                 "direction", "sourcing", "volume"):
-        return getattr(after, about) != getattr(before, about)
-    return False
+#: Said when a conversation comes back after the idle time, with what it already knew.
+RESUMED = ("Welcome back. It's been a while, so this is a new session; I've kept what you told me "
+           "before, so you can carry on from there or say \"start over\" to begin afresh.")
+#: Said (with the standing answer) when a message added nothing to what is known.
+NOTHING_NEW = "I didn't pick up anything new there, so the answer stands."
+
+
+def new_session(last_active: Optional[float], now: Optional[float], idle_minutes: Optional[float]) -> bool:
+    """Does a message at ``now`` open a new session? Only after more than ``idle_minutes``
+    without activity (timestamps in seconds); ``None`` or 0 minutes never expires."""
+    if not idle_minutes or last_active is None or now is None:
+        return False
+    return now - last_active > idle_minutes * 60
 
 
 def _option_said(question: Question, text: str) -> Optional[dict[str, Any]]:
@@ -79,24 +94,38 @@ def _as_said(signals: Mapping[str, Any], text: str, message: int) -> Signals:
     return Signals.from_dict(signals).attributed(text[start:end], start, end, message)
 
 
+def _read_volume(text: str, found: Signals, message: int) -> Optional[Signals]:
+    """ "about 10k a month" as a volume, when the message's own entities had none."""
+    if found.volume is not None:
+        return None
+    m = _NUMBER.search(text)
+    if not m or parse_number(m.group()) is None:
+        return None
+    said = Signals.from_dict({"volume": parse_volume(text, m.start(), m.end())})
+    return said.attributed(m.group(), m.start(), m.end(), message)
+
+
+#: How each free-form answer named by a question's ``reads`` (questions.yml) is read.
+READ: dict[str, Callable[[str, Signals, int], Optional[Signals]]] = {"volume": _read_volume}
+if set(READ) != READERS:  # the catalogue may name only readers that exist here
+    raise RuntimeError(f"readers in code {sorted(READ)} differ from bot.questions.READERS {sorted(READERS)}")
+
+
 def _short_answer(question: Question, intent: Optional[str], text: str,
                   found: Signals, message: int = 0) -> tuple[Signals, bool, Optional[str]]:
     """Read a reply as the answer to ``question``: (extra signals, settled?, note)."""
     picked = _option_said(question, text)
     if picked is not None:
         return _as_said(picked, text, message), True, None
-    if intent == "affirm" and question.on_yes is not None:
-        if question.on_yes == "ask":
-            return Signals(), False, "Which ones? For example payroll, invoicing, claims or data entry."
-        return _as_said(question.on_yes, text, message), True, None
-    if intent == "deny" and question.on_no is not None:
-        return _as_said(question.on_no, text, message), True, None
-    if question.id == "volume" and found.volume is None:
-        m = _NUMBER.search(text)
-        if m and parse_number(m.group()) is not None:
-            vol = parse_volume(text, m.start(), m.end())
-            said = Signals.from_dict({"volume": vol})
-            return said.attributed(m.group(), m.start(), m.end(), message), True, None
+    bare = {"affirm": question.on_yes, "deny": question.on_no}.get(intent or "")
+    if bare is not None:
+        if bare.ask:  # "yes" without saying which: ask, and keep the question open
+            return Signals(), False, bare.ask
+        return _as_said(bare.signals, text, message), True, None
+    if question.reads:
+        read = READ[question.reads](text, found, message)
+        if read is not None:
+            return read, True, None
     return Signals(), False, None
 
 
@@ -120,13 +149,18 @@ def is_known_option(choice: Any) -> bool:
 
 
 def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[str, Any]],
-              text: str, option: Optional[str] = None, message: int = 0) -> Turn:
+              text: str, option: Optional[str] = None, message: int = 0, resumed: bool = False) -> Turn:
     """Fold one user message (or a clicked button ``option``) into the state and assess.
 
     ``message`` is the number of this user message in the conversation (from 0), the
     ``message`` of the evidence it produces. A clicked answer's evidence is the button's
-    title, which is what the visitor sees as their message.
+    title, which is what the visitor sees as their message. ``resumed``: the message opens
+    a new session after an idle break (:func:`new_session`); what was known is kept, and
+    the turn says so when there was anything to keep.
     """
+    resumed = resumed and not state.signals.is_empty
+    if resumed:
+        state = state.resumed()
     found = Signals.from_entities(entities, message=message)
     answered = list(state.answered)
     note = None
@@ -140,7 +174,7 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
         extra, settled, note = _short_answer(question, intent, text or "", found, message)
         found = found.merge(extra)
         merged = state.signals.merge(found)
-        if settled or _settles(question, state.signals, merged):
+        if settled or question.settled_by(state.signals, merged):
             answered.append(question.id)
     merged = state.signals.merge(found)
     if intent == "correct" and merged == state.signals and not found.excluded_channels:
@@ -151,7 +185,7 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
     if note and question is not None and question.id not in answered:
         pending = question.id  # keep the question we are still waiting on
     new_state = replace(state, signals=merged, pending=pending, answered=tuple(dict.fromkeys(answered)))
-    return Turn(new_state, assessment, changed, note)
+    return Turn(new_state, assessment, changed, note, resumed)
 
 
 def current(state: State) -> Assessment:

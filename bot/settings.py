@@ -57,3 +57,26 @@ class SlackSettings:
         if self.socket_mode:
             return f"Slack: on (POST {SLACK_EVENTS_PATH}, and Socket Mode with SLACK_APP_TOKEN)"
         return f"Slack: on (POST {SLACK_EVENTS_PATH})"
+
+
+#: Idle time after which a conversation starts a new session (keeping what it knew).
+SESSION_IDLE_ENV = "SCOPEBOT_SESSION_IDLE_MINUTES"
+DEFAULT_SESSION_IDLE_MINUTES = 24 * 60
+
+
+def session_idle_minutes(env: Optional[Mapping[str, str]] = None) -> float:
+    """Minutes of silence after which a returning user starts a new session; 0 never does.
+
+    Rasa's own session expiry (``domain.yml``) is part of the trained model, so the bot
+    decides this itself, and a deployment can change it without retraining.
+    """
+    raw = (os.environ if env is None else env).get(SESSION_IDLE_ENV, "").strip()
+    if not raw:
+        return float(DEFAULT_SESSION_IDLE_MINUTES)
+    try:
+        minutes = float(raw)
+    except ValueError:
+        raise ValueError(f"{SESSION_IDLE_ENV} must be a number of minutes, not {raw!r}") from None
+    if minutes < 0 or minutes != minutes:
+        raise ValueError(f"{SESSION_IDLE_ENV} must be 0 (never) or a positive number of minutes, not {raw!r}")
+    return minutes

@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Optional
+from typing import IO, Optional
 
 from bot.childenv import action_env
 from bot.paths import PROJECT_ROOT
@@ -78,23 +78,23 @@ def _env() -> dict[str, str]:
     return rasa_env()
 
 
-def start_action_server(port: int, host: str = "") -> subprocess.Popen:
-    """The action server, on loopback unless ``host`` (or SCOPEBOT_ACTION_HOST) says otherwise,
-    with only the environment it needs (:mod:`bot.childenv`)."""
-    from bot.cli import rasa_bin
-
-    return subprocess.Popen([rasa_bin(), "run", "actions", "--actions", "actions", "--port", str(port)],
-                            cwd=PROJECT_ROOT, env=action_env(_env(), host))
+def start_action_server(port: int, host: str = "", log: Optional[IO[bytes]] = None) -> subprocess.Popen:
+    """The action server (``actions.server``: ``rasa run actions`` without the known library
+    warnings), on loopback unless ``host`` (or SCOPEBOT_ACTION_HOST) says otherwise, with only
+    the environment it needs (:mod:`bot.childenv`); ``log`` receives its output instead of the terminal."""
+    return subprocess.Popen([sys.executable, "-m", "actions.server", "--port", str(port)],
+                            cwd=PROJECT_ROOT, env=action_env(_env(), host), stdout=log, stderr=log)
 
 
 def start_rasa(model: Path, port: int, endpoints: Path, extra: Optional[list[str]] = None,
-               credentials: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> subprocess.Popen:
+               credentials: Optional[Path] = None, env: Optional[dict[str, str]] = None,
+               log: Optional[IO[bytes]] = None) -> subprocess.Popen:
     """``rasa run`` through ``channels.rasa_server``, which adds the API token from the
     environment in-process, so it never shows up in a process list."""
     cmd = [sys.executable, "-m", "channels.rasa_server", "--model", str(model), "--port", str(port),
            "--endpoints", str(endpoints), "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
            *(extra or [])]
-    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**_env(), **(env or {})})
+    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**_env(), **(env or {})}, stdout=log, stderr=log)
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT) -> bool:
@@ -208,22 +208,6 @@ def run_actions(port: int = 5055, host: str = "") -> int:
         return actions.wait()
     except KeyboardInterrupt:
         return 130
-    finally:
-        stop(actions)
-
-
-def run_shell(model: Path, action_port: int = 5055) -> int:
-    from bot.cli import rasa_bin
-
-    profile = Profile.from_env()
-    endpoints = runtime_endpoints(action_port, profile, tag="shell")
-    actions = start_action_server(action_port)
-    try:
-        if not wait_http(f"http://localhost:{action_port}/health", actions):
-            print("scopebot: the action server did not start", file=sys.stderr)
-            return 1
-        return subprocess.call([rasa_bin(), "shell", "--model", str(model), "--endpoints", str(endpoints)],
-                               cwd=PROJECT_ROOT, env={**_env(), **profile.child_env()})
     finally:
         stop(actions)
 

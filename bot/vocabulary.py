@@ -122,14 +122,24 @@ ENTITY_TYPES: tuple[str, ...] = tuple(CANONICAL) + ("volume",)
 ROLES: tuple[str, ...] = ("planned", "excluded")
 
 
+#: Canonical values whose readable form is not just the value with spaces: every channel
+#: (text, card, Slack, brief) shows signals in these words, never as canonical values.
+WORDS: dict[str, str] = {
+    "voice": "phone", "coverage_24x7": "24/7 coverage", "sms": "SMS", "fcr": "first-contact resolution",
+    "csat": "CSAT", "nps": "NPS", "kyc_compliance": "KYC / compliance", "payroll_hr": "payroll / HR",
+    "finance_accounting": "finance & accounting", "it_operations": "IT operations", "in_house": "in-house",
+    "focus_core_business": "focus on the core business",
+    "retail_ecommerce": "retail & e-commerce", "saas_technology": "SaaS & technology",
+    "travel_hospitality": "travel & hospitality", "banking_finance": "banking & finance",
+    "utilities_energy": "utilities & energy", "media_entertainment": "media & entertainment",
+    "self_service": "self-service", "ivr": "IVR", "voice_ai": "voice AI",
+}
+
+
 def label(value: str) -> str:
     """Readable form of a canonical value: ``order_support`` -> ``order support``."""
-    special = {"voice": "phone", "coverage_24x7": "24/7 coverage", "sms": "SMS", "fcr": "first-contact resolution",
-               "csat": "CSAT", "nps": "NPS", "kyc_compliance": "KYC / compliance",
-               "payroll_hr": "payroll / HR", "finance_accounting": "finance & accounting",
-               "it_operations": "IT operations", "in_house": "in-house"}
-    if value in special:
-        return special[value]
+    if value in WORDS:
+        return WORDS[value]
     if value in MODEL_IDS or value == UNDETERMINED:
         return name(value)
     return value.replace("_", " ")

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from bot.card import assessment_card
 from bot.commands import BRIEF_PAYLOAD, RESTART_PAYLOAD
+from bot.view import AssessmentView
 
 #: Longest message a visitor may send from the widget (characters). A scope description
 #: of a few paragraphs fits; a pasted RFP belongs in `scopebot classify`.
@@ -107,17 +108,18 @@ def _buttons(raw: Any) -> list[dict[str, str]]:
 def bot_view(message: dict[str, Any]) -> Optional[dict[str, Any]]:
     """One bot message as the widget draws it, or None when it has nothing to show.
 
-    ``assessment`` is the reply's custom payload unchanged (the fields of `scopebot
-    classify`); ``card`` is what the card shows, derived from it by :mod:`bot.card`.
+    ``assessment`` is the reply's custom payload unchanged (the assessment view, see
+    :mod:`bot.view`); ``card`` is what the card shows, drawn from that view by :mod:`bot.card`.
     """
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
     text = str(message.get("text") or "")
     view: dict[str, Any] = {"role": "bot", "text": text, "buttons": _buttons(message.get("buttons"))}
     kind = custom.get("type")
     if kind == "assessment":
-        record = {k: v for k, v in custom.items() if k != "type"}
-        view["assessment"] = record
-        view["card"] = assessment_card(text, record)
+        shown = AssessmentView.from_payload(custom)
+        view["assessment"] = {k: v for k, v in custom.items() if k != "type"}
+        if not shown.compact:  # a compact reply (nothing new) is its text and buttons, no card
+            view["card"] = assessment_card(shown)
     elif kind == "brief":
         view["brief"] = {"markdown": str(custom.get("markdown") or text), "filename": BRIEF_FILENAME}
         view["text"] = "Your scope brief is ready."

@@ -1,9 +1,9 @@
 """Block Kit for scopebot's replies, built from the messages Rasa produces.
 
-An assessment reply from Rasa is one message: ``text`` (the plain rendering of
-``bot.render.render_text``), ``buttons`` (the first follow-up question's options, payloads
-like ``/inform{"option": "direction:2"}``) and ``custom`` = ``{"type": "assessment", ...}``
-with the fields of ``bot.assessment.RECORD_FIELDS``. A brief is ``custom`` =
+An assessment reply from Rasa carries its :class:`bot.view.AssessmentView` as ``custom`` =
+``{"type": "assessment", ...}``; its blocks are drawn from that view alone (the reply's
+plain ``text`` is never read), and the answer buttons are the view's ``answers``
+(payloads like ``/inform{"option": "direction:2"}``). A brief is ``custom`` =
 ``{"type": "brief", "markdown": ...}``. Everything that comes from a user or from the bot
 is escaped before it goes into mrkdwn, including the user's words quoted beside each
 signal (``phone ("ring us up")``, from the record's ``evidence``).
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from bot.card import chip_text, label_check, model_name, signal_groups, text_parts
+from bot.card import chip_text
+from bot.render import headline
+from bot.view import AssessmentView
 from channels.mrkdwn import escape, markdown_to_mrkdwn, truncate
 
 __all__ = [
@@ -110,44 +112,40 @@ def _fields(rows: list[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 # ----- messages ------------------------------------------------------------------------------
-def assessment_blocks(text: str, buttons: Optional[list[dict[str, Any]]], record: dict[str, Any],
-                      conversation: str) -> tuple[str, list[dict[str, Any]]]:
-    """``(fallback text, blocks)`` for an assessment reply."""
-    parts = text_parts(text)
-    model = record.get("recommendation") or "UNDETERMINED"
-    confidence = record.get("confidence") or ""
-    determined = model != "UNDETERMINED"
-    name = model_name(model)
-    title = f"Recommendation: {name}" if determined else "Not enough to go on yet"
-    fallback = parts["headline"] or (f"{title} ({confidence} confidence)" if determined else title)
+def assessment_blocks(view: AssessmentView, conversation: str) -> tuple[str, list[dict[str, Any]]]:
+    """``(fallback text, blocks)`` for an assessment reply, drawn from its view alone."""
+    determined = view.determined
+    title = f"Recommendation: {view.model_name}" if determined else "Not enough to go on yet"
+    fallback = headline(view)
 
-    blocks: list[dict[str, Any]] = []
-    for note in parts["note"]:
-        blocks.append(_section(escape(note)))
-    blocks.append({"type": "header", "text": _plain(title, HEADER_LIMIT)})
-    if determined:
-        blocks.append(_section(f"Confidence: *{escape(confidence)}*"))
-    if record.get("label_mismatch"):
-        warning = label_check(record, text)
-        blocks.append(_section(f":warning: *Label check:* {escape(warning)}"))
-    if record.get("reasons"):
-        blocks.append(_section("*Why*\n" + _bullets(record["reasons"])))
-    rows = [(g["name"], ", ".join(chip_text(c) for c in g["chips"])) for g in signal_groups(text, record)]
-    if rows:
-        blocks.append(_context("*What I picked up*"))
-        blocks.extend(_fields(rows))
-    if parts["advice"]:
-        blocks.append(_section("*Worth knowing*\n" + _bullets(parts["advice"])))
+    blocks: list[dict[str, Any]] = [_section(escape(note)) for note in view.notes]
+    if view.compact:  # nothing new: the standing answer in one line, then the next question
+        blocks.append(_section(f"*{escape(fallback)}*"))
+    else:
+        blocks.append({"type": "header", "text": _plain(title, HEADER_LIMIT)})
+        if determined:
+            blocks.append(_section(f"Confidence: *{escape(view.confidence)}*"))
+    if view.mismatch:
+        blocks.append(_section(f":warning: *Label check:* {escape(view.mismatch)}"))
+    if not view.compact:
+        if view.reasons:
+            blocks.append(_section("*Why*\n" + _bullets(view.reasons)))
+        rows = [(g.name + (f" ({g.note})" if g.note else ""), ", ".join(chip_text(c) for c in g.chips))
+                for g in view.signals]
+        if rows:
+            blocks.append(_context("*What I picked up*"))
+            blocks.extend(_fields(rows))
+        if view.advice:
+            blocks.append(_section("*Worth knowing*\n" + _bullets(view.advice)))
 
-    questions = record.get("follow_up_questions") or []
-    answers = _answer_buttons(buttons, conversation)
-    if questions:
+    answers = _answer_buttons([a.to_dict() for a in view.answers], conversation)
+    if view.questions:
         blocks.append({"type": "divider"})
-        blocks.append(_section(f"*Next question:* {escape(questions[0].get('text', ''))}"))
+        blocks.append(_section(f"*Next question:* {escape(view.questions[0].text)}"))
         if answers:
             blocks.append({"type": "actions", "block_id": "scopebot.answers", "elements": answers})
-        if len(questions) > 1:
-            more = "\n".join(f"{i}. {escape(q.get('text', ''))}" for i, q in enumerate(questions[1:], 2))
+        if len(view.questions) > 1 and not view.compact:
+            more = "\n".join(f"{i}. {escape(q.text)}" for i, q in enumerate(view.questions[1:], 2))
             blocks.append(_context(f"*Also open*\n{more}"))
     blocks.append({"type": "actions", "block_id": "scopebot.more", "elements": [
         _button("Scope brief", BRIEF_ACTION, conversation, style="primary")]})
@@ -181,7 +179,7 @@ def render_message(message: dict[str, Any], conversation: str) -> Optional[tuple
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
     kind = custom.get("type")
     if kind == "assessment":
-        return assessment_blocks(message.get("text") or "", message.get("buttons"), custom, conversation)
+        return assessment_blocks(AssessmentView.from_payload(custom), conversation)
     if kind == "brief":
         return brief_blocks(custom.get("markdown") or message.get("text") or "")
     if message.get("text") or message.get("buttons"):

@@ -3,8 +3,9 @@
 The supervisor starts ``python -m channels.rasa_server <rasa run args>``; this adds
 ``--enable-api --auth-token ...`` (only when the API is asked for) from the environment,
 so the token is never on a command line that ``ps`` shows to every user of the machine.
-It also installs the measured fixes of :mod:`channels.speedups`, and :mod:`channels.storage_faults`
-(a conversation store that fails closed instead of Rasa's silent in-memory fallback).
+It also installs the measured fixes of :mod:`channels.speedups`, :mod:`channels.storage_faults`
+(a conversation store that fails closed instead of Rasa's silent in-memory fallback), and
+silences the known library warnings of :mod:`bot.known_warnings`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import sys
 
 
 def main() -> None:
+    from bot.known_warnings import install as quiet_known_warnings
+
+    quiet_known_warnings()
     from bot.security import ServerSecurity
     from channels import speedups, storage_faults
 

@@ -336,7 +336,7 @@
       var groups = el("div", { "class": "groups" });
       c.signals.forEach(function (g) {
         var row = el("div", { "class": "group" });
-        row.appendChild(el("span", { "class": "gname" }, g.name));
+        row.appendChild(el("span", { "class": "gname" }, g.note ? g.name + " (" + g.note + ")" : g.name));
         var chips = el("ul", { "class": "chips", "aria-label": g.name });
         g.chips.forEach(function (chip) {
           var extra = chip.state === "excluded" ? " (ruled out)" : chip.state === "planned" ? " (planned)" : "";

@@ -170,7 +170,7 @@ def test_supervisor_exits_non_zero_when_a_server_dies(trained_model, tmp_path):
 
     running = start_bot(tmp_path / "die.db", tmp_path / "die.log", trained_model)
     try:
-        pids = subprocess.run(["pgrep", "-f", f"run actions --actions actions --port {running.action_port}"],
+        pids = subprocess.run(["pgrep", "-f", f"actions.server --port {running.action_port}"],
                               capture_output=True, text=True).stdout.split()
         assert pids, "action server process not found"
         for pid in pids:

@@ -168,12 +168,13 @@ def test_quoted_words_on_the_card_stay_text(visit):
     from bot.assessment import assess
     from bot.replies import assessment_message
     from bot.signals import Signals
+    from bot.view import build_view
     from bot.webchat import bot_view
 
     attack = '<img src=x onerror="window.__pwned=1">hotline<script>window.__pwned=2</script>'
     signals = Signals.from_entities([{"entity": "channel", "value": "voice", "start": 0, "end": len(attack),
                                       "text": attack}])
-    view = bot_view(assessment_message(assess(signals), attack))
+    view = bot_view(assessment_message(build_view(assess(signals), attack)))
     page = visit.page
     page.route("**/webhooks/web/message", lambda route: route.fulfill(
         status=200, content_type="application/json", body=json.dumps({"messages": [view]})))

@@ -168,3 +168,25 @@ def test_message_number_counts_user_messages_since_the_last_restart():
     assert _message_number(tracker([user, {"event": "bot"}, user, {"event": "slot"}, user])) == 2
     assert _message_number(tracker([user, user, {"event": "restart"}, user])) == 0
     assert _message_number(tracker([])) == 0
+
+
+# ----- returning users ---------------------------------------------------------------------------
+def test_a_new_session_starts_only_after_the_idle_time():
+    from bot.conversation import new_session
+
+    assert new_session(1000.0, 1000.0 + 61, 1) and not new_session(1000.0, 1000.0 + 59, 1)
+    assert not new_session(1000.0, 1e9, 0) and not new_session(None, 1000.0, 1)
+
+
+def test_a_resumed_turn_keeps_the_signals_but_not_the_pending_question():
+    from bot.conversation import RESUMED
+    from bot.signals import Signals
+    from bot.view import turn_view
+
+    known = State(Signals(channels=frozenset({"chat", "email"})), pending="back_office")
+    turn = take_turn(known, "affirm", [], "yes", resumed=True)
+    assert turn.resumed and turn.state.signals.channels == {"chat", "email"}
+    assert "back_office" not in turn.state.answered and turn.note is None  # "yes" answered nothing old
+    view = turn_view(turn, "yes")
+    assert view.notes[0] == RESUMED and view.compact
+    assert not take_turn(State(), "greet", [], "hi", resumed=True).resumed  # nothing known: nothing to resume

@@ -91,6 +91,8 @@ def test_the_action_server_environment_is_an_allow_list():
     assert env == {"PATH": "/bin", "PYTHONPATH": "/p", "LC_ALL": "C", "RASA_TELEMETRY_ENABLED": "false",
                    "SANIC_HOST": "127.0.0.1"}
     assert action_env({"SCOPEBOT_ACTION_HOST": "0.0.0.0"})["SANIC_HOST"] == "0.0.0.0"
+    # the one setting of ours the actions read themselves
+    assert action_env({"SCOPEBOT_SESSION_IDLE_MINUTES": "5"})["SCOPEBOT_SESSION_IDLE_MINUTES"] == "5"
 
 
 def test_retention_setting():

@@ -7,6 +7,7 @@ import pytest
 from bot.assessment import assess
 from bot.brief import render_brief
 from bot.signals import Signals
+from bot.view import build_view
 from channels.mrkdwn import escape, markdown_to_mrkdwn, slack_to_plain, truncate
 
 
@@ -37,7 +38,8 @@ def test_markdown_to_mrkdwn(markdown, mrkdwn):
 
 
 def test_the_brief_converts_cleanly():
-    md = render_brief(assess(Signals(channels=frozenset({"voice", "chat"}), goals=frozenset({"quality_assurance"}))))
+    md = render_brief(build_view(assess(Signals(channels=frozenset({"voice", "chat"}),
+                                                goals=frozenset({"quality_assurance"})))))
     out = markdown_to_mrkdwn(md)
     assert out.startswith("*Scope brief: CX BPO*")
     assert "**" not in out and "\n## " not in out and "\n- " not in out

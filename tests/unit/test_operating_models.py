@@ -14,6 +14,7 @@ from bot.definitions import define
 from bot.operating_models import CATALOGUE_PATH, MODELS, parse
 from bot.rulebook import RULEBOOK_PATH, load_rulebook, mismatch_message
 from bot.signals import Signals
+from bot.view import build_view
 from bot.vocabulary import CANONICAL, label
 
 RAW = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
@@ -89,12 +90,12 @@ def test_definitions_come_from_the_catalogue():
 def test_the_brief_lists_the_catalogue_kpis_and_technology():
     a = assess(Signals(channels=frozenset({"voice"}), direction="inbound"))
     assert a.recommendation == "CALL_CENTER"
-    brief = render_brief(a)
+    brief = render_brief(build_view(a))
     call_center = operating_models.model("CALL_CENTER")
     for line in call_center.kpis + call_center.technology:
         assert f"- {line}\n" in brief
     # a BPO that also takes chat is measured as a contact center too
-    bpo = render_brief(assess(Signals(channels=frozenset({"chat"}), processes=frozenset({"payroll_hr"}),
-                                      sourcing="outsourced")))
+    bpo = render_brief(build_view(assess(Signals(channels=frozenset({"chat"}), processes=frozenset({"payroll_hr"}),
+                                                 sourcing="outsourced"))))
     for line in operating_models.model("BPO").kpis + operating_models.model("CONTACT_CENTER").kpis:
         assert f"- {line}\n" in bpo

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.assessment import assess
@@ -70,8 +72,8 @@ def signal_entries(questions) -> list[tuple[str, dict]]:
     for q in questions:
         out += [(f"{q.id} what_if", answer) for answer in q.what_if]
         out += [(f"{q.id} option {o.title!r}", o.signals) for o in q.options]
-        out += [(f"{q.id} {name}", getattr(q, name)) for name in ("on_yes", "on_no")
-                if isinstance(getattr(q, name), dict)]
+        out += [(f"{q.id} {name}", getattr(q, name).signals) for name in ("on_yes", "on_no")
+                if getattr(q, name) is not None]
     return out
 
 
@@ -99,3 +101,55 @@ def test_a_typo_in_the_catalogue_fails_the_check(tmp_path, typo):
     with pytest.raises(ValueError):
         for _, signals in signal_entries(load_questions(broken)):
             Signals.from_dict(signals)
+
+
+# ----- behaviour declared in questions.yml, checked at load ----------------------------------
+def catalogue(**question) -> dict:
+    return {"questions": [{"id": "q", "text": "Why?", **question}]}
+
+
+@pytest.mark.parametrize("question, complaint", [
+    ({"on_yess": {}}, "unknown keys ['on_yess']"),
+    ({"about": "chanels"}, "about names no signal or fact: 'chanels'"),
+    ({"reads": "volumes"}, "reads 'volumes'"),
+    ({"on_yes": "ask"}, "on_yes must be a mapping"),
+    ({"on_yes": {"ask": "Which?", "processes": ["data_entry"]}}, "ask takes a prompt and nothing else"),
+    ({"when": ["no_chanel"]}, "unknown condition 'no_chanel'"),
+    ({"options": [{"title": "A", "signal": {}}]}, "unknown keys ['signal']"),
+])
+def test_a_typo_in_the_catalogue_fails_at_load(question, complaint):
+    from bot.questions import CatalogueError, parse_questions
+
+    with pytest.raises(CatalogueError, match=re.escape(complaint)):
+        parse_questions(catalogue(**question))
+
+
+def test_repeated_ids_fail_at_load():
+    from bot.questions import CatalogueError, parse_questions
+
+    with pytest.raises(CatalogueError, match="repeat"):
+        parse_questions({"questions": [{"id": "q", "text": "A?"}, {"id": "q", "text": "B?"}]})
+
+
+def test_question_behaviour_comes_from_the_catalogue():
+    from bot.questions import question_by_id, settled_value
+
+    back_office = question_by_id("back_office")
+    assert back_office.on_yes.ask and back_office.on_yes.ask.startswith("Which ones?")
+    assert back_office.on_no.signals == {} and back_office.on_no.ask is None
+    assert question_by_id("volume").reads == "volume"
+    assert question_by_id("sourcing").on_yes.signals == {"sourcing": "outsourced"}
+    assert settled_value("back_office", Signals(processes=frozenset({"data_entry", "collections"}))) == {"data_entry"}
+    ownership = question_by_id("cx_ownership")
+    assert ownership.settled_by(Signals(), Signals(goals=frozenset({"analytics"})))
+    assert not ownership.settled_by(Signals(), Signals(goals=frozenset({"cost_reduction"})))
+
+
+def test_a_declared_prompt_is_what_the_conversation_says():
+    from bot.conversation import State, take_turn
+    from bot.questions import parse_questions, question_by_id
+
+    parsed = parse_questions(catalogue(about="back_office", on_yes={"ask": "Which  ones,\n exactly?"}))
+    assert parsed[0].on_yes.ask == "Which ones, exactly?"
+    turn = take_turn(State(Signals(channels=frozenset({"chat"})), pending="back_office"), "affirm", [], "yes")
+    assert turn.note == question_by_id("back_office").on_yes.ask and turn.state.pending == "back_office"

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import yaml
 
 from bot.paths import PROJECT_ROOT
-from bot.settings import DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, SlackSettings, load_env
+from bot.settings import (
+    DEFAULT_SESSION_IDLE_MINUTES,
+    DEFAULT_SLACK_API_URL,
+    SESSION_IDLE_ENV,
+    SLACK_EVENTS_PATH,
+    SlackSettings,
+    load_env,
+    session_idle_minutes,
+)
 
 
 def test_settings_from_env():
@@ -44,3 +53,16 @@ def test_the_manifest_matches_what_the_channel_serves():
     urls = [settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"], command["url"]]
     assert all(u.endswith(SLACK_EVENTS_PATH) for u in urls) and settings["interactivity"]["is_enabled"]
     assert m["features"]["app_home"]["home_tab_enabled"]
+
+
+def test_session_idle_minutes():
+    assert session_idle_minutes({}) == DEFAULT_SESSION_IDLE_MINUTES == 1440
+    assert session_idle_minutes({SESSION_IDLE_ENV: " "}) == 1440
+    assert session_idle_minutes({SESSION_IDLE_ENV: "0.5"}) == 0.5
+    assert session_idle_minutes({SESSION_IDLE_ENV: "0"}) == 0
+
+
+@pytest.mark.parametrize("bad", ["soon", "-5", "nan"])
+def test_a_bad_idle_time_fails_loudly(bad):
+    with pytest.raises(ValueError, match=SESSION_IDLE_ENV):
+        session_idle_minutes({SESSION_IDLE_ENV: bad})

@@ -9,6 +9,7 @@ from bot.assessment import assess
 from bot.brief import render_brief
 from bot.replies import assessment_message
 from bot.signals import Signals
+from bot.view import AssessmentView, build_view
 from channels.blocks import (
     ANSWER_PREFIX,
     BRIEF_ACTION,
@@ -26,7 +27,7 @@ from channels.blocks import (
 # ----- Block Kit -------------------------------------------------------------------------------------
 def rasa_message(signals: Signals, user_text: str = "hi", note: str | None = None) -> dict:
     """The message actions/replies.py sends for an assessment, as Rasa hands it to a channel."""
-    return assessment_message(assess(signals), user_text, note)
+    return assessment_message(build_view(assess(signals), user_text, [note] if note else []))
 
 
 def kinds(blocks):
@@ -63,12 +64,24 @@ def test_undetermined_assessment_has_no_confidence_line():
     assert "Confidence" not in json.dumps(blocks)
 
 
-def test_signal_fields_come_from_the_record_even_without_signal_lines():
-    msg = rasa_message(Signals(channels=frozenset({"voice"}), sourcing="outsourced"))
-    msg["text"] = msg["text"].split("\n\nWhat I picked up:")[0]
-    _, blocks = assessment_blocks(msg["text"], msg["buttons"], msg["custom"], "c")
+def test_blocks_come_from_the_view_and_never_from_the_text():
+    msg = rasa_message(Signals(channels=frozenset({"voice"}), sourcing="outsourced",
+                               industries=frozenset({"utilities_energy"})))
+    _, blocks = render_message({**msg, "text": "Recommendation: reworded entirely"}, "c")
     fields = [f["text"] for b in blocks if b.get("fields") for f in b["fields"]]
     assert "*Channels*\nphone" in fields and "*Sourcing*\noutsourced" in fields
+    assert "*Industry*\nutilities &amp; energy" in fields
+    assert render_message({**msg, "text": ""}, "c") == render_message(msg, "c")
+
+
+def test_a_compact_view_shows_the_standing_answer_and_the_next_question():
+    view = build_view(assess(Signals(channels=frozenset({"voice"}))), "ok", ["Nothing new."], compact=True)
+    fallback, blocks = assessment_blocks(view, "c")
+    assert fallback == "Recommendation: call center (medium confidence)"
+    assert kinds(blocks)[:2] == ["section", "section"] and "header" not in kinds(blocks)
+    assert blocks[0]["text"]["text"] == "Nothing new." and blocks[1]["text"]["text"] == f"*{fallback}*"
+    assert any(b.get("block_id") == "scopebot.answers" for b in blocks)
+    assert "*Why*" not in json.dumps(blocks) and "What I picked up" not in json.dumps(blocks)
 
 
 def said(text: str, *found: tuple, message: int = 0) -> Signals:
@@ -104,9 +117,10 @@ def test_quoted_words_are_escaped_for_mrkdwn():
     assert "<!channel>" not in dumped and "<https://evil" not in dumped
 
 
-def test_label_warning_without_the_text_is_derived_from_the_record():
+def test_label_warning_of_a_stored_payload_without_the_view_is_derived_from_the_record():
     msg = rasa_message(Signals(channels=frozenset({"chat"}), label_requested="CALL_CENTER"))
-    _, blocks = assessment_blocks("", None, msg["custom"], "c")
+    old = {k: v for k, v in msg["custom"].items() if k != "label_check"}
+    _, blocks = assessment_blocks(AssessmentView.from_payload(old), "c")
     assert "You asked for a call center, but what you describe is a contact center." in json.dumps(blocks)
 
 
@@ -119,8 +133,8 @@ def test_button_limits_are_respected():
 
 
 def test_brief_blocks():
-    md = render_brief(assess(Signals(channels=frozenset({"voice"}), voice_exclusive=True,
-                                     label_requested="CONTACT_CENTER")))
+    md = render_brief(build_view(assess(Signals(channels=frozenset({"voice"}), voice_exclusive=True,
+                                                label_requested="CONTACT_CENTER"))))
     fallback, blocks = brief_blocks(md)
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Scope brief: call center",
                                                     "emoji": True}}

@@ -9,9 +9,10 @@ import pytest
 
 from bot import webchat
 from bot.assessment import assess
-from bot.card import assessment_card, label_check, record_rows, text_parts
+from bot.card import assessment_card
 from bot.replies import assessment_message, brief_message
 from bot.signals import Signals
+from bot.view import AssessmentView, build_view
 from bot.webchat import (
     BRIEF_FILENAME,
     COMMANDS,
@@ -32,7 +33,12 @@ CONTACT_CENTER_BOUGHT_AS_CALL_CENTER = Signals(
 
 
 def message(signals: Signals, text: str = "we need a call center") -> dict:
-    return assessment_message(assess(signals), text)
+    return assessment_message(build_view(assess(signals), text))
+
+
+def card_of(msg: dict) -> dict:
+    """The card a client draws for a reply: from its payload alone (the text is never read)."""
+    return assessment_card(AssessmentView.from_payload(msg["custom"]))
 
 
 # ----- ids ------------------------------------------------------------------------------------
@@ -109,7 +115,7 @@ def test_the_widget_script_names_commands_and_never_spells_a_payload():
 # ----- card -----------------------------------------------------------------------------------
 def test_card_carries_model_mismatch_chips_reasons_and_questions():
     msg = message(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)
-    card = assessment_card(msg["text"], msg["custom"])
+    card = card_of(msg)
     assert card["model"] == "CONTACT_CENTER" and card["model_title"] == "Contact center" and card["determined"]
     assert card["label_check"] and "call center" in card["label_check"].lower()
     groups = {g["name"]: g["chips"] for g in card["signals"]}
@@ -122,28 +128,44 @@ def test_card_carries_model_mismatch_chips_reasons_and_questions():
 
 def test_card_for_nothing_found_is_undetermined():
     msg = message(Signals(), "")
-    card = assessment_card(msg["text"], msg["custom"])
+    card = card_of(msg)
     assert card["model"] == "UNDETERMINED" and not card["determined"] and card["label_check"] is None
     assert card["questions"] and card["questions"][0]["id"] == "channels"
 
 
 def test_text_only_signals_reach_the_card():
     msg = message(Signals(channels=frozenset({"voice"}), industries=frozenset({"healthcare"})))
-    names = [g["name"] for g in assessment_card(msg["text"], msg["custom"])["signals"]]
+    names = [g["name"] for g in card_of(msg)["signals"]]
     assert "Industry" in names and "Channels" in names
 
 
-def test_label_check_falls_back_to_a_sentence_from_the_record():
-    record = {"label_mismatch": True, "label_requested": "CALL_CENTER", "recommendation": "BPO"}
-    assert label_check(record) == "You asked for a call center, but what you describe is a BPO."
-    assert label_check({"label_mismatch": False}) is None
+def test_label_check_of_a_stored_payload_without_the_views_fields_is_derived_from_the_record():
+    record = {"type": "assessment", "label_mismatch": True, "label_requested": "CALL_CENTER",
+              "recommendation": "BPO"}
+    assert assessment_card(AssessmentView.from_payload(record))["label_check"] == (
+        "You asked for a call center, but what you describe is a BPO.")
+    assert AssessmentView.from_payload({"label_mismatch": False}).mismatch is None
 
 
-def test_text_parts_keep_notes_before_the_headline():
-    parts = text_parts("Got it, dropping chat.\n\nRecommendation: Call center (high confidence)\n\nWhy:\n- x")
-    assert parts["note"] == ["Got it, dropping chat."] and parts["headline"].startswith("Recommendation:")
-    assert record_rows({"channels": ["voice"], "omnichannel": False}) == [
-        ("Channels", "phone"), ("Omnichannel", "no, separate queues")]
+def test_the_payload_round_trips_and_keeps_the_classify_fields():
+    from bot.assessment import RECORD_FIELDS
+    from bot.view import VIEW_FIELDS
+
+    view = build_view(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER), "we need a call center").with_notes("Noted.")
+    payload = view.to_payload()
+    assert tuple(payload) == ("type", *RECORD_FIELDS, *VIEW_FIELDS)
+    assert AssessmentView.from_payload(payload) == view
+    assert AssessmentView.from_payload(payload).to_payload() == payload
+
+
+def test_notes_before_the_headline_reach_the_card():
+    view = build_view(assess(Signals(channels=frozenset({"voice"}))), "").with_notes("Got it, dropping chat.")
+    msg = assessment_message(view)
+    assert msg["text"].startswith("Got it, dropping chat.\n\nRecommendation:")
+    assert card_of(msg)["notes"] == ["Got it, dropping chat."]
+    groups = {g["name"]: g["chips"] for g in card_of(message(Signals(channels=frozenset({"voice", "chat"}),
+                                                                      integration="separate")))["signals"]}
+    assert [c["label"] for c in groups["Omnichannel"]] == ["no, separate queues"]
 
 
 # ----- views and history ----------------------------------------------------------------------
@@ -152,7 +174,7 @@ def test_bot_view_of_each_reply_kind():
     view = bot_view(msg)
     assert view["assessment"]["recommendation"] == "CONTACT_CENTER" and "type" not in view["assessment"]
     assert view["card"]["model"] == "CONTACT_CENTER" and view["buttons"] == msg["buttons"]
-    brief = bot_view(brief_message(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)))
+    brief = bot_view(brief_message(build_view(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER))))
     assert brief["brief"]["filename"] == BRIEF_FILENAME
     assert brief["brief"]["markdown"].startswith("# Scope brief: contact center")
     assert bot_view({"text": "hello <b>", "buttons": None})["text"] == "hello <b>"  # text stays text
@@ -177,7 +199,7 @@ def test_history_shows_the_visible_conversation_since_the_last_restart():
         _bot_event(first),
         {"event": "user", "text": payload},        # a clicked answer
         {"event": "user", "text": "/ask_brief"},   # the widget's own command: not shown
-        _bot_event(brief_message(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER))),
+        _bot_event(brief_message(build_view(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER)))),
     ]
     shown = history_from_events(events)
     assert [m["role"] for m in shown] == ["user", "bot", "user", "bot"]
@@ -199,7 +221,7 @@ def described(text: str, *found: tuple) -> dict:
         if role:
             e["role"] = role[0]
         entities.append(e)
-    return assessment_message(assess(Signals.from_entities(entities)), text)
+    return assessment_message(build_view(assess(Signals.from_entities(entities)), text))
 
 
 RING = "Ring us up or use live chat, WhatsApp next year, no email; one CRM; we're a bike shop"
@@ -214,30 +236,27 @@ def chips(card: dict) -> dict:
 
 def test_card_chips_quote_the_words_each_signal_came_from():
     msg = described(RING, *RING_FOUND)
-    card = assessment_card(msg["text"], msg["custom"])
+    card = card_of(msg)
     quotes = chips(card)
     assert quotes[("Channels", "voice")] == ["Ring us up"] and quotes[("Channels", "chat")] == ["live chat"]
     assert quotes[("Planned channels", "messaging")] == ["WhatsApp"]
     assert quotes[("Ruled out", "email")] == ["email"]
     assert quotes[("Omnichannel", "True")] == ["one CRM"]
-    assert quotes[("Industry", "retail ecommerce")] == ["bike shop"]
+    assert quotes[("Industry", "retail_ecommerce")] == ["bike shop"]
 
 
 def test_quotes_come_from_the_evidence_not_from_the_text():
     msg = described(RING, *RING_FOUND)
-    bare = assessment_card("Recommendation: contact center (high confidence)", msg["custom"])
-    assert chips(bare)[("Channels", "voice")] == ["Ring us up"]
-    no_evidence = assessment_card(msg["text"], {**msg["custom"], "evidence": []})
-    assert all(q == [] for q in chips(no_evidence).values())
-    junk = assessment_card(msg["text"], {**msg["custom"], "evidence": ["x", {"signal": 1}, {"text": "y"}]})
-    assert all(q == [] for q in chips(junk).values())
+    assert chips(card_of({**msg, "text": "Recommendation: contact center"}))[("Channels", "voice")] == ["Ring us up"]
+    no_evidence = message(Signals(channels=frozenset({"voice", "chat"})))  # signals without words
+    assert all(q == [] for q in chips(card_of(no_evidence)).values())
+    junk = {**msg["custom"], "signal_groups": [{"name": "Channels", "chips": ["x", {"value": "voice"}]}, "y"]}
+    assert chips(assessment_card(AssessmentView.from_payload(junk))) == {("Channels", "voice"): []}
 
 
 def test_quotes_are_plain_data_and_long_ones_are_shortened():
     text = "We take <img src=x onerror=alert(1)> phone calls " + "and more " * 20
-    record = {"recommendation": "CALL_CENTER", "channels": ["voice"],
-              "evidence": [{"signal": "channel:voice", "text": text, "start": 0, "end": len(text), "message": 0}]}
-    [quote] = chips(assessment_card("", record))[("Channels", "voice")]
+    [quote] = chips(card_of(described(text, ("channel", "voice", text))))[("Channels", "voice")]
     assert quote.startswith("We take <img src=x onerror=alert(1)>")  # the widget inserts it as text
     assert len(quote) <= 80 and quote.endswith("…")
 
@@ -246,5 +265,6 @@ def test_the_plain_text_lists_the_words_and_the_card_reads_values_unaffected():
     msg = described(RING, *RING_FOUND)
     assert '\n\nIn your words:\n- "Ring us up": phone\n- "live chat": chat\n' in msg["text"]
     assert '- "email": email (ruled out)' in msg["text"] and '- "WhatsApp": messaging (planned)' in msg["text"]
-    groups = {g["name"]: g["chips"] for g in assessment_card(msg["text"], msg["custom"])["signals"]}
-    assert [c["label"] for c in groups["Industry"]] == ["retail ecommerce"]
+    groups = {g["name"]: g["chips"] for g in card_of(msg)["signals"]}
+    assert [c["label"] for c in groups["Industry"]] == ["retail & e-commerce"]
+    assert "Industry: retail & e-commerce" in msg["text"] and "retail_ecommerce" not in msg["text"]
