@@ -105,10 +105,17 @@ def test_definition_questions_are_answered_and_keep_the_scope(bot, question, mod
     assert a["channels"] == ["email", "voice"]
 
 
-def test_the_fallback_steers_back_and_keeps_nothing(bot):
+#: Words a model may be unable to place; which of them falls back moves with each retraining.
+UNPLACEABLE = ["just handle contacts", "purple monkey dishwasher", "qwzx plmk vbnr", "the the the",
+               "banana helicopter", "zxcvbnm", "lorem ipsum dolor"]
+
+
+def test_the_fallback_steers_back_and_keeps_nothing(bot, parser):
     me = "fallback"
-    # words the model cannot place, with no question pending that they could answer
-    assert [r.get("text") for r in bot.send(me, "just handle contacts")] == [STEER_BACK]
+    # words the model cannot place (asked of the same model), with no question pending
+    unplaced = [m for m in UNPLACEABLE if parser.parse_raw(m)["intent"]["name"] == "nlu_fallback"]
+    assert unplaced, "the model places every candidate; add one it cannot"
+    assert [r.get("text") for r in bot.send(me, unplaced[0])] == [STEER_BACK]
     a = assessment(bot.send(me, "We answer phone calls for a plumber."))
     assert a["channels"] == ["voice"] and {e["message"] for e in a["evidence"]} == {1}
 
