@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install browser spacy data train run shell test test-fast validate eval corpus crossval lint bench lock clean
+.PHONY: help install browser nginx spacy data train run shell test test-fast validate eval corpus crossval lint bench lock clean
 
 help:
 	@echo "make run       train if needed, start action server + Rasa (REST on :5005)"
@@ -29,6 +29,9 @@ install:
 
 browser:
 	@bash scripts/browser.sh
+
+nginx:
+	@bash scripts/nginx.sh
 
 spacy: install
 	@$(SCOPEBOT) build-spacy
@@ -50,7 +53,7 @@ validate: spacy
 	@$(VENV)/bin/rasa data validate --fail-on-warnings
 	@$(PY) -m pytest -q tests/unit/test_data_consistency.py
 
-test: install spacy browser
+test: install spacy browser nginx
 	@$(PY) -m pytest
 
 test-fast: install

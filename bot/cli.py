@@ -246,7 +246,7 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     from bot.cluster import run_cluster
 
     return run_cluster(_model_for_serving(args), replicas=args.replicas, port=args.port,
-                       first_backend_port=args.backend_port)
+                       first_backend_port=args.backend_port, host=args.host)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -315,11 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("conversation_id", help="as stored: rest:<sender>, web-..., slack:...")
     f.set_defaults(func=cmd_forget)
 
-    cl = sub.add_parser("cluster", help="N replicas (Rasa + action server each) behind a round-robin "
-                        "balancer on one machine; needs DATABASE_URL and REDIS_URL")
+    cl = sub.add_parser("cluster", help="N replicas (Rasa + action server each) behind nginx on one machine; "
+                        "needs DATABASE_URL and REDIS_URL")
     cl.add_argument("--replicas", type=int, default=2)
     cl.add_argument("--port", type=int, default=int(os.environ.get("SCOPEBOT_PORT", 5005)),
-                    help="the balancer's port")
+                    help="nginx's port")
+    cl.add_argument("--host", default="0.0.0.0", help="the address nginx listens on")
     cl.add_argument("--backend-port", type=int, default=6005,
                     help="replica i serves on this port + i, its action server on this port + 100 + i")
     cl.add_argument("--model", help="serve this model archive")

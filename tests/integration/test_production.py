@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.definitions import UNAVAILABLE
+from tests.integration.nginx_front import need_nginx
 from tests.integration.servers import ROOT, assessment, free_port, post, start_bot, wait_ready
 
 pytestmark = pytest.mark.slow
@@ -194,39 +194,26 @@ def test_the_action_server_gets_no_database_or_redis_url(replicas):
     assert listening_addresses(a.action_port) == {"0100007F"}
 
 
-def _balanced(backends: list[str]):
-    """Start bot.cluster.Balancer in a thread; returns (url, stop)."""
-    import asyncio
+def _balanced(backends: list[str], prefix: Path):
+    """Real nginx (the config `scopebot cluster` renders) in front of ``backends``; returns (url, stop)."""
+    from bot.balancer import BalancerSettings, Nginx
 
-    from bot.cluster import Balancer
-
+    need_nginx()
     port = free_port()
-    stop = {}
-    ready = threading.Event()
-
-    def run():
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        event = asyncio.Event()
-        stop["fn"] = lambda: loop.call_soon_threadsafe(event.set)
-        loop.call_soon(ready.set)
-        loop.run_until_complete(Balancer(backends).serve(port, event))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait(10)
+    nginx = Nginx(prefix, [b.split("//", 1)[1] for b in backends], BalancerSettings(listen=f"127.0.0.1:{port}"))
+    nginx.start()
     for _ in range(50):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             break
         except OSError:
             time.sleep(0.1)
-    return f"http://127.0.0.1:{port}", lambda: (stop["fn"](), thread.join(10))
+    return f"http://127.0.0.1:{port}", nginx.stop
 
 
-def test_fifty_simultaneous_conversations_over_both_replicas_do_not_leak(replicas):
+def test_fifty_simultaneous_conversations_over_both_replicas_do_not_leak(replicas, tmp_path):
     a, b = replicas
-    url, stop = _balanced([a.url, b.url])
+    url, stop = _balanced([a.url, b.url], tmp_path / "nginx")
     run = uuid.uuid4().hex[:6]
     extra = {0: ("customers also email us", "email"), 1: ("we also run live chat", "chat")}
 

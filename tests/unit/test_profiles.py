@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cluster import Balancer
 from bot.profiles import (
     DB_PASSWORD_VAR,
     REDIS_PASSWORD_VAR,
@@ -168,12 +167,3 @@ def test_body_limit_is_configurable_but_sane():
     for bad in ("lots", "10"):
         with pytest.raises(ValueError):
             ServerSecurity.from_env({"SCOPEBOT_MAX_BODY_BYTES": bad})
-
-
-def test_balancer_takes_turns():
-    b = Balancer(["http://a", "http://b", "http://c"])
-    firsts = [b.order()[0] for _ in range(6)]
-    assert firsts == ["http://a", "http://b", "http://c"] * 2
-    assert sorted(b.order()) == ["http://a", "http://b", "http://c"]
-    with pytest.raises(ValueError):
-        Balancer([])

@@ -1,0 +1,19 @@
+"""Debian's nginx for the tests: find it (skip locally, fail under CI=true when missing)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot.balancer import find_nginx
+
+
+def need_nginx() -> str:
+    path = find_nginx()
+    if path is None:
+        reason = "nginx is not installed (make test installs it: scripts/nginx.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI=true: the nginx tests must run)")
+        pytest.skip(reason)
+    return path
