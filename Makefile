@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install browser nginx spacy data train run shell test test-fast validate eval corpus crossval lint bench lock clean
+.PHONY: help install browser deploy-tools spacy data train run shell test test-fast validate eval corpus crossval lint bench lock clean
 
 help:
 	@echo "make run       train if needed, start action server + Rasa (REST on :5005)"
@@ -30,8 +30,8 @@ install:
 browser:
 	@bash scripts/browser.sh
 
-nginx:
-	@bash scripts/nginx.sh
+deploy-tools:
+	@bash scripts/deploy-tools.sh
 
 spacy: install
 	@$(SCOPEBOT) build-spacy
@@ -53,7 +53,7 @@ validate: spacy
 	@$(VENV)/bin/rasa data validate --fail-on-warnings
 	@$(PY) -m pytest -q tests/unit/test_data_consistency.py
 
-test: install spacy browser nginx
+test: install spacy browser deploy-tools
 	@$(PY) -m pytest
 
 test-fast: install

@@ -124,7 +124,7 @@ class Nginx:
     def _command(self, *extra: str) -> list[str]:
         binary = find_nginx()
         if binary is None:
-            raise NginxError("nginx is not installed (make test installs Debian's nginx: scripts/nginx.sh; "
+            raise NginxError("nginx is not installed (make test installs Debian's nginx: scripts/deploy-tools.sh; "
                              "or set SCOPEBOT_NGINX)")
         return [binary, "-p", str(self.prefix), "-c", str(self.conf), *extra]
 

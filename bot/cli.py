@@ -249,6 +249,15 @@ def cmd_cluster(args: argparse.Namespace) -> int:
                        first_backend_port=args.backend_port, host=args.host)
 
 
+def cmd_nginx_config(args: argparse.Namespace) -> int:
+    from bot.balancer import BalancerSettings
+    from bot.security import ServerSecurity
+
+    settings = BalancerSettings(listen=args.listen, max_body_bytes=ServerSecurity.from_env().max_body_bytes)
+    sys.stdout.write(settings.http_conf(args.replica))
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bot.shell import run_shell
 
@@ -325,6 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="replica i serves on this port + i, its action server on this port + 100 + i")
     cl.add_argument("--model", help="serve this model archive")
     cl.set_defaults(func=cmd_cluster)
+
+    ng = sub.add_parser("nginx-config", help="print nginx's configuration for replicas on other machines "
+                        "(an http-level file for /etc/nginx/conf.d/)")
+    ng.add_argument("--listen", default="80", help="nginx's listen address or port")
+    ng.add_argument("--replica", action="append", required=True, metavar="HOST:PORT",
+                    help="a replica (`scopebot run`) to balance over; repeat for each")
+    ng.set_defaults(func=cmd_nginx_config)
 
     sh = sub.add_parser("shell", help="talk to the bot in the terminal")
     sh.add_argument("--action-port", type=int, default=int(os.environ.get("SCOPEBOT_ACTION_PORT", 5055)))

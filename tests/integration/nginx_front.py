@@ -12,7 +12,7 @@ from bot.balancer import find_nginx
 def need_nginx() -> str:
     path = find_nginx()
     if path is None:
-        reason = "nginx is not installed (make test installs it: scripts/nginx.sh)"
+        reason = "nginx is not installed (make test installs it: scripts/deploy-tools.sh)"
         if os.environ.get("CI"):
             pytest.fail(reason + " (CI=true: the nginx tests must run)")
         pytest.skip(reason)

@@ -64,12 +64,6 @@ def cluster(tmp_path_factory):
     group.stop()
 
 
-def test_rendered_configuration_passes_nginx_t(tmp_path):
-    need_nginx()
-    out = Nginx(tmp_path, ["127.0.0.1:6005", "127.0.0.1:6006"]).check()
-    assert "test is successful" in out
-
-
 def test_round_robin_passes_host_and_forwarded_headers(cluster):
     public = "bot.example.test:8443"
     answers = [request(cluster.url + "/", headers={"Host": public}) for _ in range(4)]
