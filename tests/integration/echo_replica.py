@@ -8,9 +8,11 @@ Run: python -m tests.integration.echo_replica PORT
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class Echo(BaseHTTPRequestHandler):
@@ -25,14 +27,25 @@ class Echo(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _slow(self) -> None:
+        """/slow takes 3 s; with ECHO_MARKS set, it first leaves a file named
+        <method>-<port> there, so a test knows which replica holds the request."""
+        if not self.path.startswith("/slow"):
+            return
+        marks = os.environ.get("ECHO_MARKS")
+        if marks:
+            (Path(marks) / f"{self.command}-{self.server.server_address[1]}").touch()
+        time.sleep(3)
+
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
-        if self.path.startswith("/slow"):
-            time.sleep(3)
+        self._slow()
         self._answer({})
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
-        self._answer({"received": len(self.rfile.read(length))})
+        received = len(self.rfile.read(length))
+        self._slow()
+        self._answer({"received": received})
 
     def log_message(self, *_args) -> None:
         pass

@@ -239,13 +239,27 @@ def test_fifty_simultaneous_conversations_over_both_replicas_do_not_leak(replica
 
 
 # ----- faults --------------------------------------------------------------------------------
-def test_sigkill_and_restart_keeps_the_conversation_on_postgres(replicas, trained_model, production_env):
+def _turn(url: str, sender: str, text: str) -> list[dict]:
+    status, body = post(f"{url}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": text}).encode())
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_sigkill_of_a_replica_behind_nginx_loses_no_turn_and_its_restart_resumes(replicas, trained_model,
+                                                                                  production_env, tmp_path):
+    url, stop = _balanced([replicas[0].url, replicas[1].url], tmp_path / "nginx")
     me = f"kill-{uuid.uuid4().hex[:8]}"
-    replicas[0].send(me, "We take phone calls and emails for a travel agency")
-    replicas[0].stop(signal.SIGKILL)
+    try:
+        _turn(url, me, "We take phone calls and emails for a travel agency")
+        replicas[0].stop(signal.SIGKILL)  # the whole replica: supervisor, Rasa and action server
+        for text in ("we also do live chat", "and we answer on WhatsApp"):  # nginx skips the dead one
+            out = assessment(_turn(url, me, text))
+        assert {"voice", "email", "chat", "messaging"} <= set(out["channels"])
+    finally:
+        stop()
     replicas[0] = start_bot(replicas.work / "unused-a.db", replicas.work / "a2.log", trained_model, env=production_env)
-    a = assessment(replicas[0].send(me, "we also do live chat"))
-    assert {"voice", "email", "chat"} <= set(a["channels"])
+    a = assessment(replicas[0].send(me, "customers text us by SMS too"))  # from PostgreSQL, on the restarted one
+    assert {"voice", "email", "chat", "messaging", "sms"} <= set(a["channels"])
 
 
 def _start_actions(port: int, log: Path) -> subprocess.Popen:
