@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install browser deploy-tools spacy data train run shell test test-fast validate eval corpus crossval lint bench lock clean
+.PHONY: help install browser deploy-tools spacy data train run shell test test-fast validate eval corpus crossval lint bench faults lock clean
 
 help:
 	@echo "make run       train if needed, start action server + Rasa (REST on :5005)"
@@ -22,6 +22,7 @@ help:
 	@echo "make crossval  3-fold cross-validation of the chat-style NLU data (intents) -> results/crossval/"
 	@echo "make corpus    check the real-text corpus (format, splits by source, frozen test split)"
 	@echo "make bench     classify throughput, and turns/start-up/memory/training vs a stock rasa init bot -> docs/performance.md"
+	@echo "make faults    kill and cut off parts of a running cluster, bad inputs, load -> docs/reliability.md"
 	@echo "make lint      ruff"
 
 install:
@@ -75,6 +76,9 @@ bench: export SCOPEBOT_RATE_LIMIT := off
 bench: train
 	@$(PY) bench/classify_throughput.py --n 400 --write docs/performance.md
 	@$(PY) bench/turns_vs_stock.py --turns 240 --write docs/performance.md
+
+faults: train deploy-tools
+	@$(PY) scripts/faults.py --write docs/reliability.md
 
 lock:
 	@$(PY) -m pip freeze --exclude-editable | grep -v '^scopebot' > requirements/constraints.txt.new
