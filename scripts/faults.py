@@ -97,6 +97,10 @@ class TcpProxy:
 
     def stop(self) -> None:
         if self.listener is not None:
+            try:  # wakes the accepting thread; close() alone leaves the port listening on Linux
+                self.listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self.listener.close()
             self.listener = None
         with self.lock:

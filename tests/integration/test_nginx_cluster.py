@@ -76,6 +76,11 @@ def test_round_robin_passes_host_and_forwarded_headers(cluster):
         assert a["forwarded_for"] == "127.0.0.1" and a["forwarded_proto"] == "http"
 
 
+def test_a_tls_terminators_forwarded_proto_is_kept(cluster):
+    status, answer = request(cluster.url + "/", headers={"X-Forwarded-Proto": "https"})
+    assert status == 200 and answer["forwarded_proto"] == "https"
+
+
 def test_body_over_the_limit_is_refused_before_any_replica(cluster):
     status, body = request(cluster.url + "/x", data=b"a" * 5000)
     assert status == 413 and "4096" in body["error"]

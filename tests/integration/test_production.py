@@ -245,6 +245,15 @@ def _turn(url: str, sender: str, text: str) -> list[dict]:
     return json.loads(body)
 
 
+def _until_refused(port: int, timeout: float = 60) -> None:
+    """Wait until nothing listens on ``port``. A process killed with -9 keeps its listening
+    socket until the kernel has torn it down; a request that lands in that moment was
+    accepted, so nginx cannot tell that the turn never ran and (rightly) does not repeat it."""
+    deadline = time.monotonic() + timeout
+    while _listening(("127.0.0.1", port)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_sigkill_of_a_replica_behind_nginx_loses_no_turn_and_its_restart_resumes(replicas, trained_model,
                                                                                   production_env, tmp_path):
     url, stop = _balanced([replicas[0].url, replicas[1].url], tmp_path / "nginx")
@@ -252,12 +261,15 @@ def test_sigkill_of_a_replica_behind_nginx_loses_no_turn_and_its_restart_resumes
     try:
         _turn(url, me, "We take phone calls and emails for a travel agency")
         replicas[0].stop(signal.SIGKILL)  # the whole replica: supervisor, Rasa and action server
+        _until_refused(replicas[0].port)
         for text in ("we also do live chat", "and we answer on WhatsApp"):  # nginx skips the dead one
             out = assessment(_turn(url, me, text))
         assert {"voice", "email", "chat", "messaging"} <= set(out["channels"])
     finally:
         stop()
-    replicas[0] = start_bot(replicas.work / "unused-a.db", replicas.work / "a2.log", trained_model, env=production_env)
+        if replicas[0].proc.poll() is not None:
+            replicas[0] = start_bot(replicas.work / "unused-a.db", replicas.work / "a2.log", trained_model,
+                                    env=production_env)
     a = assessment(replicas[0].send(me, "customers text us by SMS too"))  # from PostgreSQL, on the restarted one
     assert {"voice", "email", "chat", "messaging", "sms"} <= set(a["channels"])
 
