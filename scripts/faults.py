@@ -193,6 +193,8 @@ class Rig:
             raise RuntimeError("the replicas did not start")
         threading.Thread(target=self.cluster.serve, args=(self._stop.is_set,), daemon=True).start()
         self.wait_ready()
+        if not wait(lambda: _answers(f"{self.url}/"), 30):  # nginx binds a moment after it starts
+            raise RuntimeError("nginx did not answer")
 
     def start_actions(self) -> None:
         log = open(self.work / "actions.log", "ab")
@@ -288,6 +290,14 @@ class Row:
     lost: int = 0
     recovery: str = ""
     note: str = ""
+    #: how the refused turns were refused ("503", "apology", "no answer"...), and replies
+    #: that were neither an assessment nor an apology (what the bot said instead).
+    refusals: dict[str, int] = field(default_factory=dict)
+    other: int = 0
+
+    def refused_text(self) -> str:
+        detail = ", ".join(f"{k} ×{v}" for k, v in sorted(self.refusals.items()))
+        return f"{self.refused} ({detail})" if detail else str(self.refused)
 
 
 def under_fault(rig: Rig, fault: str, how: str, inject: Callable[[], None], recover: Callable[[], str]) -> Row:
@@ -316,8 +326,12 @@ def under_fault(rig: Rig, fault: str, how: str, inject: Callable[[], None], reco
                 row.assessed += 1
                 if TURNS[i][1] not in final:
                     row.lost += 1
+            elif turn.status == 200 and not turn.apology:
+                row.other += 1  # answered, but not with an assessment (not a fault's doing)
             else:
                 row.refused += 1
+                kind = "apology" if turn.apology else ("no answer" if turn.status == 0 else str(turn.status))
+                row.refusals[kind] = row.refusals.get(kind, 0) + 1
     print(f"{fault}: {row}", flush=True)
     return row
 
@@ -496,12 +510,15 @@ def report(rows: list[Row], held: dict, bad: list[dict], seconds: float) -> str:
         "answered with an assessment but whose channel is missing from the conversation's last",
         "assessment. Slack rows: one direct message whose reply post fails as described.",
         "",
-        "| fault | how | turns | assessed | refused visibly | lost silently | recovery |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "*Other reply*: answered 200 with neither (the bot's reading of the message, not the fault).",
+        "",
+        "| fault | how | turns | assessed | refused visibly | other reply | lost silently | recovery |",
+        "|---|---|---:|---:|---|---:|---:|---|",
     ]
     for r in rows:
         lost = f"**{r.lost}**" if r.lost else "0"
-        lines.append(f"| {r.fault} | {r.how} | {r.sent} | {r.assessed} | {r.refused} | {lost} | {r.recovery} |")
+        lines.append(f"| {r.fault} | {r.how} | {r.sent} | {r.assessed} | {r.refused_text()} | {r.other} | {lost} | "
+                     f"{r.recovery}{'; ' + r.note if r.note else ''} |")
     lines += [
         "",
         "## Load held",
@@ -543,6 +560,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         rig.start()
         held = load(rig)
+        print(f"load: {held}", flush=True)
         rows = [kill_rasa(rig), kill_actions(rig), kill_replica(rig),
                 outage(rig, "PostgreSQL", rig.pg), outage(rig, "Redis", rig.redis),
                 slack_fault(rig, "Slack API 5xx", 503, "service_unavailable", 2, None),
