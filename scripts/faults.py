@@ -389,12 +389,12 @@ def slack_fault(rig: Rig, name: str, status: int, error: str, times: int, retry_
                                                    SLACK_SECRET)
     delivered = wait(lambda: bool(rig.slack.find("chat.postMessage", channel=channel)), 90)
     failed = len(rig.slack.find("chat.postMessage", ok=False, channel=channel))
+    # The user never sees a failed post, so an undelivered reply is lost silently.
     row = Row(name, f"the fake Slack API answers chat.postMessage with {status} {times}x", sent=1,
-              assessed=int(delivered), refused=0 if delivered else 1,
+              assessed=int(delivered), lost=0 if delivered else 1,
               recovery=f"event acknowledged {status_code}; {failed} failed post(s), then "
                        + ("the reply was posted" if delivered else "no reply posted within 90 s"))
     row.note = "" if delivered else "the user got no answer and was not told"
-    row.lost = 0 if delivered else 1
     print(f"{name}: {row}", flush=True)
     return row
 
@@ -511,6 +511,9 @@ def report(rows: list[Row], held: dict, bad: list[dict], seconds: float) -> str:
         "assessment. Slack rows: one direct message whose reply post fails as described.",
         "",
         "*Other reply*: answered 200 with neither (the bot's reading of the message, not the fault).",
+        "A 503 from nginx means the turn had reached a replica as it was killed: nginx does not send",
+        "a POST that may have run to a second replica (docs/production.md), so the user is asked to",
+        "send it again instead of having it run twice.",
         "",
         "| fault | how | turns | assessed | refused visibly | other reply | lost silently | recovery |",
         "|---|---|---:|---:|---|---:|---:|---|",
