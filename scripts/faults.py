@@ -183,7 +183,7 @@ class Rig:
 
         def command(replica_port: int, _action_port: int) -> list[str]:
             return [sys.executable, "-m", "bot.cli", "run", "--model", model, "--port", str(replica_port),
-                    "--action-url", action_url]
+                    "--action-url", action_url, "--host", "127.0.0.1"]
 
         nginx = Nginx(self.work / "nginx", [r.address for r in replicas],
                       BalancerSettings(listen=f"127.0.0.1:{port}"))

@@ -91,6 +91,8 @@ def _accepted_by_scopebot(command: list[str]) -> None:
     assert command[0] == "scopebot"
     args = build_parser().parse_args(command[1:])  # SystemExit on an unknown option
     assert args.command in {"run", "actions"}
+    # In a container, loopback is the container's own: the other containers must reach it.
+    assert args.host == "0.0.0.0", command
 
 
 def test_commands_in_manifests_and_compose_are_real_scopebot_commands():
