@@ -61,7 +61,7 @@ class Replica:
         return f"{REPLICA_HOST}:{self.port}"
 
 
-def _kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
     """Signal a replica's whole process group. A replica killed with -9 leaves its Rasa and
     action servers behind, holding the ports its restart needs."""
     try:
@@ -136,7 +136,7 @@ class Cluster:
                     replica.pause = FIRST_RESTART_PAUSE
                 continue
             if replica.restart_at is None:
-                _kill_group(proc)
+                kill_group(proc)
                 replica.restart_at = now + replica.pause
                 self.say(f"scopebot cluster: replica on :{replica.port} exited (code {proc.returncode}); "
                          f"restarting it in {replica.pause:.0f} s, the others keep serving")
@@ -167,7 +167,7 @@ class Cluster:
                 pass
         for replica in self.replicas:
             if replica.proc is not None:
-                _kill_group(replica.proc)  # whatever a replica left behind
+                kill_group(replica.proc)  # whatever a replica left behind
                 replica.proc.poll()
 
 

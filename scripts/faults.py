@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.balancer import BalancerSettings, Nginx  # noqa: E402
-from bot.cluster import Cluster, Replica, _kill_group  # noqa: E402
+from bot.cluster import Cluster, Replica, kill_group  # noqa: E402
 from bot.definitions import UNAVAILABLE  # noqa: E402
 from tests.integration import fake_slack  # noqa: E402
 
@@ -214,7 +214,7 @@ class Rig:
         if self.cluster is not None:
             self.cluster.stop()
         if self.actions is not None:
-            _kill_group(self.actions)
+            kill_group(self.actions)
         self.slack.stop()
         self.pg.stop()
         self.redis.stop()
@@ -352,7 +352,7 @@ def kill_rasa(rig: Rig) -> Row:
 def kill_replica(rig: Rig) -> Row:
     replica = rig.cluster.replicas[1]
     return under_fault(rig, "kill -9 of one replica behind nginx", "SIGKILL to the replica's whole process group",
-                       lambda: _kill_group(replica.proc),
+                       lambda: kill_group(replica.proc),
                        lambda: f"{rig.wait_ready():.0f} s until it answers again")
 
 
@@ -364,7 +364,7 @@ def kill_actions(rig: Rig) -> Row:
         return f"restarted after 5 s; up {time.monotonic() - started:.0f} s later"
 
     return under_fault(rig, "kill -9 of the action server", "SIGKILL, restarted by this script 5 s later "
-                       "(systemd or Kubernetes would)", lambda: _kill_group(rig.actions), recover)
+                       "(systemd or Kubernetes would)", lambda: kill_group(rig.actions), recover)
 
 
 def outage(rig: Rig, name: str, proxy: TcpProxy) -> Row:
@@ -469,7 +469,7 @@ def bad_inputs(rig: Rig) -> list[dict]:
         if status == 0 or not rig.wait_ready(30):
             row["note"] = "no answer in time: the replicas were killed and restarted to go on"
             for replica in rig.cluster.replicas:
-                _kill_group(replica.proc)
+                kill_group(replica.proc)
             rig.wait_ready()
         print(row, flush=True)
         results.append(row)

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.balancer import BalancerSettings, Nginx
-from bot.cluster import Cluster, Replica, _kill_group
+from bot.cluster import Cluster, Replica, kill_group
 from tests.integration.nginx_front import need_nginx
 from tests.integration.servers import ROOT, free_port
 
@@ -115,7 +115,7 @@ def _die_holding(cluster, method: str):
         while not list(cluster.marks.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.05)
         holder = next(r for r in cluster.replicas if (cluster.marks / f"{method}-{r.port}").exists())
-        _kill_group(holder.proc)
+        kill_group(holder.proc)
         holder.proc.wait(timeout=10)
         status, body = answer.result()
     return status, body, holder, {m.name for m in cluster.marks.iterdir()}
@@ -156,7 +156,7 @@ def test_a_read_in_flight_on_a_dying_replica_is_answered_by_another(cluster):
 def test_a_killed_replica_is_skipped_then_restarted(cluster):
     victim, survivor = cluster.replicas
     old_pid = victim.proc.pid
-    _kill_group(victim.proc)
+    kill_group(victim.proc)
     victim.proc.wait(timeout=10)
     # Nothing reached the dead replica (connection refused), so even POSTs go to the other one.
     for _ in range(8):
