@@ -189,7 +189,7 @@ def test_the_action_server_gets_no_database_or_redis_url(replicas):
     from tests.integration.procs import environ_of, listening_addresses, pids_with
 
     a, _ = replicas
-    [pid] = pids_with("actions", "--port", str(a.action_port))
+    [pid] = pids_with("actions.server", "--port", str(a.action_port))
     environ = environ_of(pid)
     assert not {"DATABASE_URL", "REDIS_URL", "SCOPEBOT_DB_PASSWORD", "SCOPEBOT_REDIS_PASSWORD"} & set(environ)
     assert listening_addresses(a.action_port) == {"0100007F"}
