@@ -23,7 +23,13 @@ from bot.mentions import parse_number, parse_volume
 from bot.questions import Option, Question, question_by_id
 from bot.signals import Signals
 
-_NUMBER = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
+#: A number in a reply to the volume question ("about 10k", "~5,000 a month"), in group
+#: ``number``. A search may only start where a run of digits and separators begins (the
+#: look-behind), with the run's leading separators skipped: started anywhere else, it
+#: would re-scan the rest of a long digit run from every digit (quadratic time), and no
+#: such later start can succeed where the run's first digit failed.
+_NUMBER = re.compile(r"(?<![\d,.])(?:~?[,.]+)?(?P<number>~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b)",
+                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -93,10 +99,11 @@ def _short_answer(question: Question, intent: Optional[str], text: str,
         return _as_said(question.on_no, text, message), True, None
     if question.id == "volume" and found.volume is None:
         m = _NUMBER.search(text)
-        if m and parse_number(m.group()) is not None:
-            vol = parse_volume(text, m.start(), m.end())
+        if m and parse_number(m.group("number")) is not None:
+            start, end = m.span("number")
+            vol = parse_volume(text, start, end)
             said = Signals.from_dict({"volume": vol})
-            return said.attributed(m.group(), m.start(), m.end(), message), True, None
+            return said.attributed(m.group("number"), start, end, message), True, None
     return Signals(), False, None
 
 
