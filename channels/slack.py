@@ -54,7 +54,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.commands import BRIEF_PAYLOAD
 from bot.definitions import UNAVAILABLE
-from bot.settings import SlackSettings, load_env
+from bot.settings import MAX_MESSAGE_CHARS, SlackSettings, load_env, message_too_long
 from channels.blocks import (
     BRIEF_ACTION,
     answered_blocks,
@@ -66,7 +66,7 @@ from channels.blocks import (
 from channels.bolt_glue import DropRepeats, quiet_client_token_warning, to_bolt_request, to_sanic_response
 from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
 from channels.guard import limits
-from channels.mrkdwn import slack_to_plain
+from channels.mrkdwn import escape, slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
 from channels.slack_pace import SlackPace
 
@@ -278,6 +278,9 @@ class ScopeSlackApp:
     # --- Rasa and the Web API -----------------------------------------------------------------
     async def converse(self, conversation: str, text: str, place: Place, meta: Dict[str, Any]) -> None:
         """Send ``text`` to Rasa as the user's message in ``conversation``; post every reply."""
+        if len(text) > MAX_MESSAGE_CHARS:  # refused politely, before any parsing
+            await self._post(place, escape(message_too_long(len(text))), None)
+            return
         refusal = self.pace.refusal(meta.get("team"), meta.get("user"))
         if refusal is not None:  # over the per-user rate: say so once, drop the message
             if refusal:
