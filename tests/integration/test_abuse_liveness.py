@@ -112,7 +112,7 @@ class Watch:
         while not self.stop.is_set():
             self._timed("another conversation", lambda at=i: turn(at))
             i += 1
-            time.sleep(0.5)
+            time.sleep(1.5)  # a person's pace: well under the per-conversation rate limit
 
     def __enter__(self) -> Watch:
         for t in self.threads:
