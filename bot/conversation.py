@@ -22,7 +22,13 @@ from bot.mentions import parse_number, parse_volume
 from bot.questions import READERS, Option, Question, question_by_id
 from bot.signals import Signals
 
-_NUMBER = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
+#: A number in a reply to the volume question ("about 10k", "~5,000 a month"), in group
+#: ``number``. A search may only start where a run of digits and separators begins (the
+#: look-behind), with the run's leading separators skipped: started anywhere else, it
+#: would re-scan the rest of a long digit run from every digit (quadratic time), and no
+#: such later start can succeed where the run's first digit failed.
+_NUMBER = re.compile(r"(?<![\d,.])(?:~?[,.]+)?(?P<number>~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b)",
+                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,10 +105,11 @@ def _read_volume(text: str, found: Signals, message: int) -> Optional[Signals]:
     if found.volume is not None:
         return None
     m = _NUMBER.search(text)
-    if not m or parse_number(m.group()) is None:
+    if not m or parse_number(m.group("number")) is None:
         return None
-    said = Signals.from_dict({"volume": parse_volume(text, m.start(), m.end())})
-    return said.attributed(m.group(), m.start(), m.end(), message)
+    start, end = m.span("number")
+    said = Signals.from_dict({"volume": parse_volume(text, start, end)})
+    return said.attributed(m.group("number"), start, end, message)
 
 
 #: How each free-form answer named by a question's ``reads`` (questions.yml) is read.

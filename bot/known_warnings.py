@@ -17,20 +17,21 @@ import re
 import warnings
 from typing import Any
 
-#: (message pattern, pattern of the file that raised it): a warning is dropped only when both match.
-KNOWN: tuple[tuple[str, str], ...] = (
-    (r"\[W036\]", r"spacy/"),
-    (r"Deprecated API features detected", r"rasa/"),  # SQLAlchemy 2.0 notice
-    (r"Calling URL\(\) directly is deprecated", r"rasa/"),
-    (r"pkg_resources is deprecated", r"rasa/|spacy/"),
-    (r"jax\.xla_computation is deprecated", r"tensorflow/"),
-    (r"Deprecated call to `pkg_resources\.declare_namespace", r"pkg_resources/"),
-    (r"distutils Version classes are deprecated", r"sanic_cors/"),
-    (r"'\w+' deprecated - use '\w+'", r"matplotlib/|packaging/"),  # pyparsing renames
-    (r".* (is deprecated and )?will be removed in Click 9\.0|.*only be available in 'shell_completion'",
-     r"typer/|spacy/cli/"),
+#: (message pattern, pattern of the file that raised it): a warning is dropped only when both
+#: match. Written as literal patterns so the linear-time regex test reads them too.
+_PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\[W036\]"), re.compile(r"spacy/")),
+    (re.compile(r"Deprecated API features detected"), re.compile(r"rasa/")),  # SQLAlchemy 2.0 notice
+    (re.compile(r"Calling URL\(\) directly is deprecated"), re.compile(r"rasa/")),
+    (re.compile(r"pkg_resources is deprecated"), re.compile(r"rasa/|spacy/")),
+    (re.compile(r"jax\.xla_computation is deprecated"), re.compile(r"tensorflow/")),
+    (re.compile(r"Deprecated call to `pkg_resources\.declare_namespace"), re.compile(r"pkg_resources/")),
+    (re.compile(r"distutils Version classes are deprecated"), re.compile(r"sanic_cors/")),
+    (re.compile(r"'\w+' deprecated - use '\w+'"), re.compile(r"matplotlib/|packaging/")),  # pyparsing renames
+    (re.compile(r"[^\n]{0,200}?will be removed in Click 9\.0|[^\n]{0,200}?only be available in 'shell_completion'"),
+     re.compile(r"typer/|spacy/cli/")),
 )
-_PATTERNS = tuple((re.compile(m), re.compile(f)) for m, f in KNOWN)
+KNOWN: tuple[tuple[str, str], ...] = tuple((m.pattern, f.pattern) for m, f in _PATTERNS)
 
 
 def is_known(message: str, filename: str) -> bool:

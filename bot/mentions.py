@@ -64,14 +64,14 @@ _PLANNED_AFTER = re.compile(
     r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
     r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|the future|a few months|phase \w+)"
     r"|by (?:q[1-4]|next year|the end of)"
-    r"|(?:[\w-]+\s+){0,2}(?:is|are|will be|to be|be|possibly|maybe|being)?\s*(?:planned|launching"
+    r"|(?:[\w-]+\s+){0,2}(?:(?:is|are|will be|to be|be|possibly|maybe|being)\s*)?(?:planned|launching"
     r"|coming(?!\s+(?:in|into|through|from|at))|on the roadmap)\b"
     r"|(?:[\w-]+\s+){0,2}(?:will be|to be|be|being)\s+added\b"
     r"|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
     re.IGNORECASE,
 )
 _EXCLUDED_AFTER = re.compile(
-    r"^\s*(?:is|are|'s|was|were)?\s*(?:(?:not|n't)\b|out\b|off the table|gone|no longer"
+    r"^\s*(?:(?:is|are|'s|was|were)\s*)?(?:(?:not|n't)\b|out\b|off the table|gone|no longer"
     r"|dropped|cancelled|canceled|excluded|not needed|out of scope"
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
@@ -468,7 +468,9 @@ def _is_list_glue(gap: str) -> bool:
 
 
 MAX_LIST_GLUE = 24
-_LIST_GLUE = re.compile(r"^[\s,/&+]*(?:and|or|nor|&|/|,|\+)?[\s,/&+]*(?:and|or)?\s*$", re.IGNORECASE)
+#: Separators, then at most "and"/"or"/"nor" and a trailing "and"/"or", each followed by
+#: separators: every character has one place to go, so matching is linear.
+_LIST_GLUE = re.compile(r"^[\s,/&+]*(?:(?:and|or|nor)[\s,/&+]*(?:(?:and|or)\s*)?)?$", re.IGNORECASE)
 
 
 def _spread_list_roles(text: str, mentions: list[Mention]) -> None:

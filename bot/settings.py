@@ -10,6 +10,23 @@ from typing import Mapping, Optional
 from bot.paths import PROJECT_ROOT
 
 DOTENV_PATH = PROJECT_ROOT / ".env"
+
+# ----- how much text is read (every channel and the CLI take their limits from here) ---------
+#: Longest message a conversation takes on any channel (REST, the web widget, Slack), in
+#: characters: a pasted RFP scope section fits. Longer ones are refused with a reply that
+#: names this limit (413 over REST and from the widget's API), before any parsing.
+MAX_MESSAGE_CHARS = 20_000
+#: Longest description `scopebot classify` reads; beyond it the rest is cut, with a warning.
+MAX_CLASSIFY_CHARS = 100_000
+#: Text longer than this is parsed in pieces of at most this many characters, cut between
+#: sentences, so the model's time and memory per piece stay bounded whatever the length.
+CHUNK_CHARS = 1_500
+
+
+def message_too_long(length: int, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """What a user is told when a message is over the limit (the same words on every channel)."""
+    return (f"That message is {length:,} characters long; the limit is {limit:,}. "
+            "Please shorten it or send it in parts.")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_EVENTS_PATH = "/webhooks/slack/events"
 

@@ -18,8 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-MAX_CHARS = 100_000
-CHUNK_CHARS = 1_500
+from bot.settings import CHUNK_CHARS, MAX_CLASSIFY_CHARS
+
+MAX_CHARS = MAX_CLASSIFY_CHARS
+__all__ = ["CHUNK_CHARS", "MAX_CHARS", "OffsetMap", "chunk_offsets", "chunks", "clean", "clean_spans", "truncate"]
 _SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+")
 
 

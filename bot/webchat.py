@@ -12,15 +12,17 @@ import secrets
 from typing import Any, Iterable, Optional
 from urllib.parse import urlsplit
 
+from bot import settings
 from bot.card import assessment_card
 from bot.commands import BRIEF_PAYLOAD, RESTART_PAYLOAD
 from bot.view import AssessmentView
 
-#: Longest message a visitor may send from the widget (characters). A scope description
-#: of a few paragraphs fits; a pasted RFP belongs in `scopebot classify`.
-MAX_MESSAGE_CHARS = 4000
-#: Longest request body the widget endpoints read (bytes), whatever it contains.
-MAX_BODY_BYTES = 64 * 1024
+#: Longest message a visitor may send from the widget (characters): the limit of every
+#: channel (bot.settings); widget.js refuses longer ones before sending (a test keeps them equal).
+MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
+#: Longest request body the widget endpoints read (bytes), whatever it contains: room for
+#: a message at the limit even when every character is JSON-escaped (six bytes each).
+MAX_BODY_BYTES = 6 * MAX_MESSAGE_CHARS + 4096
 
 ID_PREFIX = "web-"
 _ID_PATTERN = re.compile(r"^web-[A-Za-z0-9_-]{32}$")
@@ -86,8 +88,7 @@ def message_problem(body: Any) -> Optional[tuple[int, str]]:
     if not isinstance(text, str):
         return 400, '"text" must be a string'
     if len(text) > MAX_MESSAGE_CHARS:
-        return 413, (f"That message is {len(text):,} characters long; the limit is "
-                     f"{MAX_MESSAGE_CHARS:,}. Please shorten it or send it in parts.")
+        return 413, settings.message_too_long(len(text))
     return None
 
 

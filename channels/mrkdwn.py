@@ -12,18 +12,24 @@ import re
 
 __all__ = ["escape", "markdown_to_mrkdwn", "slack_to_plain", "truncate"]
 
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+# Every pattern here runs in linear time: what a delimited span may contain excludes the
+# delimiter itself, so a span that never closes stops at the next delimiter instead of
+# re-scanning the rest of the line from every opener (tests/unit/test_regex_linear.py).
+_BOLD = re.compile(r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*|__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__")
 _ITALIC_STAR = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*\w])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
-_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+_STRIKE = re.compile(r"~~(?=\S)((?:[^~\n]|~(?!~))+?)(?<=\S)~~")
+#: The title is the rest of the line; its closing ``#``s are stripped in code, because a
+#: lazy title followed by optional blanks and hashes backtracks on long runs of them.
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+)$")
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^)\[\s]+)\)")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_BACKTICKS = re.compile(r"`+")
 
 # Slack's own tokens in incoming text: user, channel, special mention, link (with label).
+# Slack sends a literal "<" as "&lt;", so no token contains one.
 _TOKEN = re.compile(
-    r"<(?P<kind>[@#!])(?P<id>[A-Za-z0-9^_.-]+)(?:\|(?P<label>[^>\n]*))?>"
-    r"|<(?P<url>(?:https?|mailto|tel):[^|>\s]+)(?:\|(?P<text>[^>\n]*))?>"
+    r"<(?P<kind>[@#!])(?P<id>[A-Za-z0-9^_.-]+)(?:\|(?P<label>[^<>\n]*))?>"
+    r"|<(?P<url>(?:https?|mailto|tel):[^|<>\s]+)(?:\|(?P<text>[^<>\n]*))?>"
 )
 
 
@@ -61,14 +67,40 @@ def slack_to_plain(text: str, bot_user_id: str | None = None) -> str:
     return re.sub(r"[ \t]{2,}", " ", unescape(plain)).strip()
 
 
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where the code spans of ``line`` are: a run of backticks up to the next run of the
+    same length (as in CommonMark). One pass over the runs, so linear in the line."""
+    runs = [m.span() for m in _BACKTICKS.finditer(line)]
+    closer: list[int | None] = [None] * len(runs)
+    later: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        size = runs[i][1] - runs[i][0]
+        closer[i], later[size] = later.get(size), i
+    spans, i = [], 0
+    while i < len(runs):
+        j = closer[i]
+        if j is None:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[j][1]))
+        i = j + 1
+    return spans
+
+
+def _heading_title(raw: str) -> str:
+    """A heading's text without its closing blanks and ``#``s (at least one character)."""
+    title = raw.rstrip().rstrip("#").rstrip()
+    return title or raw[:1]
+
+
 def _inline(line: str) -> str:
     """Inline Markdown of one already-escaped line -> mrkdwn (code spans left alone)."""
     parts = []
     last = 0
-    for m in _CODE_SPAN.finditer(line):
-        parts.append(_inline_text(line[last:m.start()]))
-        parts.append(m.group(0))
-        last = m.end()
+    for start, end in _code_spans(line):
+        parts.append(_inline_text(line[last:start]))
+        parts.append(line[start:end])
+        last = end
     parts.append(_inline_text(line[last:]))
     return "".join(parts)
 
@@ -107,7 +139,7 @@ def markdown_to_mrkdwn(markdown: str, escaped: bool = False) -> str:
             continue
         heading = _HEADING.match(line)
         if heading:
-            title = _BOLD.sub(lambda m: m.group(1) or m.group(2), heading.group(1)).strip("* ")
+            title = _BOLD.sub(lambda m: m.group(1) or m.group(2), _heading_title(heading.group(1))).strip("* ")
             out.append(f"*{_inline(title)}*")
             continue
         bullet = _BULLET.match(line)

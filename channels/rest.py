@@ -15,13 +15,14 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import settings
 from bot.definitions import UNAVAILABLE
 from channels import guard
 from channels.identity import metadata_problem, rest_conversation_id, rest_sender_from_conversation, sender_problem
 from channels.storage_faults import CANNOT_SAVE, recording, request_failure, watch_request
 
-#: Longest message accepted over REST (characters); longer bodies get 413.
-MAX_MESSAGE_CHARS = 100_000
+#: Longest message accepted over REST (characters, from bot.settings); longer bodies get 413.
+MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
 
 
 def body_problem(raw: bytes) -> Optional[Tuple[int, str]]:
@@ -39,7 +40,7 @@ def body_problem(raw: bytes) -> Optional[Tuple[int, str]]:
     if not isinstance(message, str):
         return 400, '"message" must be a string'
     if len(message) > MAX_MESSAGE_CHARS:
-        return 413, f'"message" is longer than {MAX_MESSAGE_CHARS} characters'
+        return 413, f'"message" is longer than the limit of {MAX_MESSAGE_CHARS:,} characters'
     reason = metadata_problem(data.get("metadata"))
     if reason:
         return 400, reason

@@ -55,7 +55,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.commands import BRIEF_PAYLOAD
 from bot.definitions import UNAVAILABLE
-from bot.settings import SlackSettings, load_env
+from bot.settings import MAX_MESSAGE_CHARS, SlackSettings, load_env, message_too_long
 from channels.blocks import (
     BRIEF_ACTION,
     answered_blocks,
@@ -74,7 +74,7 @@ from channels.bolt_glue import (
 from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
 from channels.delivery import Claims, Delivery, MemoryClaims, claims_from_env
 from channels.guard import limits
-from channels.mrkdwn import slack_to_plain
+from channels.mrkdwn import escape, slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
 from channels.slack_pace import SlackPace
 from channels.storage_faults import CANNOT_SAVE, storage_failure
@@ -303,6 +303,11 @@ class ScopeSlackApp:
 
         With a ``delivery`` (an event), a failed turn gives the event back so Slack's retry
         runs it, and a stored one marks it done before anything is posted."""
+        if len(text) > MAX_MESSAGE_CHARS:  # refused politely, before any parsing
+            await self._post(place, escape(message_too_long(len(text))), None)
+            if delivery is not None:
+                await delivery.finish()  # answered: a retry must not run it again
+            return
         refusal = self.pace.refusal(meta.get("team"), meta.get("user"))
         if refusal is not None:  # over the per-user rate: say so once, drop the message
             if refusal:

@@ -192,11 +192,11 @@ def test_quoted_words_on_the_card_stay_text(visit):
 def test_over_long_messages_are_refused_with_a_note(visit):
     page = visit.page
     visit.open()
-    page.locator("#scopebot-input").fill("x" * 4001)
+    page.locator("#scopebot-input").fill("x" * 20001)
     page.locator("button.send").click()
-    assert "limit is 4,000" in page.locator(".note").inner_text()
+    assert "limit is 20,000" in page.locator(".note").inner_text()
     assert page.locator(".msg.user").count() == 0
-    assert page.locator("#scopebot-input").input_value() == "x" * 4001  # nothing typed is lost
+    assert page.locator("#scopebot-input").input_value() == "x" * 20001  # nothing typed is lost
 
 
 def test_keyboard_only(visit):

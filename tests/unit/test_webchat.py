@@ -86,7 +86,7 @@ def test_message_limits_and_shapes():
     assert message_problem({"conversation_id": cid, "text": ""}) is None  # the bot answers empties itself
     assert message_problem({"conversation_id": cid, "text": "x" * MAX_MESSAGE_CHARS}) is None
     status, reason = message_problem({"conversation_id": cid, "text": "x" * (MAX_MESSAGE_CHARS + 1)})
-    assert status == 413 and "limit is 4,000" in reason
+    assert status == 413 and "limit is 20,000" in reason
     assert message_problem([])[0] == 400
     assert message_problem({"conversation_id": "alice", "text": "hi"})[0] == 400
     assert message_problem({"conversation_id": cid, "text": 5})[0] == 400
