@@ -23,7 +23,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\[W036\]"), re.compile(r"spacy/")),
     (re.compile(r"Deprecated API features detected"), re.compile(r"rasa/")),  # SQLAlchemy 2.0 notice
     (re.compile(r"Calling URL\(\) directly is deprecated"), re.compile(r"rasa/")),
-    (re.compile(r"pkg_resources is deprecated"), re.compile(r"rasa/|spacy/")),
+    (re.compile(r"pkg_resources is deprecated"), re.compile(r"rasa/|spacy/|apscheduler/")),
     (re.compile(r"jax\.xla_computation is deprecated"), re.compile(r"tensorflow/")),
     (re.compile(r"Deprecated call to `pkg_resources\.declare_namespace"), re.compile(r"pkg_resources/")),
     (re.compile(r"distutils Version classes are deprecated"), re.compile(r"sanic_cors/")),
