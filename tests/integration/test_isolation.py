@@ -319,7 +319,7 @@ def test_the_sqlite_file_is_private(guarded):
 def test_the_action_server_listens_on_loopback_and_sees_no_secret(guarded):
     assert listening_addresses(guarded.action_port) == {"0100007F"}  # 127.0.0.1 only
     assert listening_addresses(guarded.port) == {"0100007F"}  # SCOPEBOT_HOST, as replicas use it
-    [pid] = pids_with("actions", "--port", str(guarded.action_port))
+    [pid] = pids_with("actions.server", "--port", str(guarded.action_port))
     environ = environ_of(pid)
     for secret in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SCOPEBOT_REST_TOKEN", "DATABASE_URL", "REDIS_URL"):
         assert secret not in environ

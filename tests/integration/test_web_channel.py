@@ -8,6 +8,8 @@ import urllib.request
 
 import pytest
 
+from bot.webchat import MAX_BODY_BYTES, MAX_MESSAGE_CHARS
+
 pytestmark = pytest.mark.slow
 
 EVIL = "https://evil.example.net"
@@ -133,8 +135,8 @@ def test_cors_follows_the_configuration(shared_bot):
     (b"[]", 400),
     (json.dumps({"conversation_id": "alice", "text": "hi"}).encode(), 400),
     (json.dumps({"conversation_id": "web-" + "a" * 32, "text": 7}).encode(), 400),
-    (json.dumps({"conversation_id": "web-" + "a" * 32, "text": "x" * 4001}).encode(), 413),
-    (b'{"pad": "' + b"x" * 70_000 + b'"}', 413),
+    (json.dumps({"conversation_id": "web-" + "a" * 32, "text": "x" * (MAX_MESSAGE_CHARS + 1)}).encode(), 413),
+    (b'{"pad": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}', 413),
 ])
 def test_bad_requests_get_a_clear_4xx(shared_bot, raw, status):
     got, _, body = call(shared_bot, "message", raw=raw)
@@ -144,7 +146,7 @@ def test_bad_requests_get_a_clear_4xx(shared_bot, raw, status):
 def test_a_refused_message_does_not_lose_the_conversation(shared_bot):
     cid = new_id(shared_bot)
     say(shared_bot, cid, "We answer phone and email for a dental clinic")
-    assert call(shared_bot, "message", {"conversation_id": cid, "text": "y" * 5000})[0] == 413
+    assert call(shared_bot, "message", {"conversation_id": cid, "text": "y" * (MAX_MESSAGE_CHARS + 1)})[0] == 413
     cards = [m for m in say(shared_bot, cid, "we also handle live chat") if m.get("card")]
     assert {"voice", "email", "chat"} <= set(cards[-1]["assessment"]["channels"])
 
