@@ -39,3 +39,13 @@ def shared_bot(trained_model, tmp_path_factory):
     running = start_bot(work / "trackers.db", work / "bot.log", trained_model)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def fake():
+    """The local fake Slack Web API, one per test module (each module's bot posts to its own)."""
+    from tests.integration.fake_slack import FakeSlack
+
+    server = FakeSlack().start()
+    yield server
+    server.stop()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import time
 
 import pytest
 
@@ -17,3 +19,13 @@ def need_nginx() -> str:
             pytest.fail(reason + " (CI=true: the nginx tests must run)")
         pytest.skip(reason)
     return path
+
+
+def wait_listening(port: int, tries: int = 50) -> None:
+    """Wait until something accepts connections on ``port`` (nginx binds a moment after it starts)."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)

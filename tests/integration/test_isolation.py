@@ -20,7 +20,7 @@ import pytest
 
 from actions.actions import UNKNOWN_OPTION
 from channels.slack_pace import SLOW_DOWN
-from tests.integration.fake_slack import TEAM, FakeSlack, dm_event, event_callback, slack_post, slash_command
+from tests.integration.fake_slack import TEAM, dm_event, event_callback, slack_post, slash_command
 from tests.integration.procs import environ_of, listening_addresses, pids_with
 from tests.integration.servers import ROOT, Bot, assessment, start_bot
 from tests.integration.test_web_widget_browser import Visit, browser  # noqa: F401 - the fixture
@@ -87,13 +87,6 @@ def wait_until(check, timeout: float = 30.0) -> bool:
 
 
 # ----- the guarded bot ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeSlack().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="module")
 def guarded(trained_model, tmp_path_factory, fake):
     work = tmp_path_factory.mktemp("guarded")

@@ -24,7 +24,7 @@ import pytest
 
 from bot.balancer import BalancerSettings, Nginx
 from bot.cluster import Cluster, Replica, kill_group
-from tests.integration.nginx_front import need_nginx
+from tests.integration.nginx_front import need_nginx, wait_listening
 from tests.integration.servers import ROOT, free_port
 
 SETTINGS = dict(max_body_bytes=4096, client_header_timeout="1s", client_body_timeout="1s",
@@ -56,12 +56,7 @@ def cluster(tmp_path_factory):
                     say=lambda _line: None)
     group.url, group.marks = f"http://127.0.0.1:{port}", marks
     assert group.start(timeout=30)
-    for _ in range(50):  # nginx binds its port a moment after it starts
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_listening(port)
     yield group
     group.stop()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bot.definitions import UNAVAILABLE
-from tests.integration.nginx_front import need_nginx
+from tests.integration.nginx_front import need_nginx, wait_listening
 from tests.integration.servers import ROOT, assessment, free_port, post, start_bot, wait_ready
 
 pytestmark = pytest.mark.slow
@@ -203,12 +203,7 @@ def _balanced(backends: list[str], prefix: Path):
     port = free_port()
     nginx = Nginx(prefix, [b.split("//", 1)[1] for b in backends], BalancerSettings(listen=f"127.0.0.1:{port}"))
     nginx.start()
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_listening(port)
     return f"http://127.0.0.1:{port}", nginx.stop
 
 

@@ -17,7 +17,6 @@ from tests.integration.fake_slack import (
     BOT_ID,
     BOT_USER,
     TEAM,
-    FakeSlack,
     block_actions,
     dm_event,
     event_callback,
@@ -31,13 +30,6 @@ from tests.integration.servers import assessment, start_bot
 pytestmark = pytest.mark.slow
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-
-
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeSlack().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import time
 import urllib.request
 
 import pytest
 
 from bot.balancer import BalancerSettings, Nginx
-from tests.integration.nginx_front import need_nginx
+from tests.integration.nginx_front import need_nginx, wait_listening
 from tests.integration.servers import free_port
 from tests.integration.test_web_widget_browser import TIMEOUT, Visit, find_chromium
 
@@ -34,12 +32,7 @@ def front(shared_bot, tmp_path_factory):
     nginx = Nginx(tmp_path_factory.mktemp("nginx"), [f"127.0.0.1:{shared_bot.port}"],
                   BalancerSettings(listen=f"127.0.0.1:{port}"))
     nginx.start()
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_listening(port)
     yield port
     nginx.stop()
 
