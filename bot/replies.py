@@ -27,8 +27,10 @@ NOTHING_TO_BRIEF = (
 
 
 def brief_message(view: AssessmentView) -> dict[str, Any]:
+    """The brief as Markdown text, with the view it came from, so that a client with a layout
+    of its own (Slack's blocks) renders the brief from the view instead of parsing Markdown."""
     markdown = render_brief(view)
-    return {"text": markdown, "custom": {"type": "brief", "markdown": markdown}}
+    return {"text": markdown, "custom": {"type": "brief", "markdown": markdown, "view": view.to_payload()}}
 
 
 def brief_reply(view: AssessmentView) -> dict[str, Any]:

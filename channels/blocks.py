@@ -4,9 +4,10 @@ An assessment reply from Rasa carries its :class:`bot.view.AssessmentView` as ``
 ``{"type": "assessment", ...}``; its blocks are drawn from that view alone (the reply's
 plain ``text`` is never read), and the answer buttons are the view's ``answers``
 (payloads like ``/inform{"option": "direction:2"}``). A brief is ``custom`` =
-``{"type": "brief", "markdown": ...}``. Everything that comes from a user or from the bot
-is escaped before it goes into mrkdwn, including the user's words quoted beside each
-signal (``phone ("ring us up")``, from the record's ``evidence``).
+``{"type": "brief", "markdown": ..., "view": {...}}``; its blocks come from the view's
+structured brief (:func:`bot.brief.brief_of`), never from the Markdown. Everything that
+comes from a user or from the bot is escaped before it goes into mrkdwn, including the
+user's words quoted beside each signal (``phone ("ring us up")``, from the record's ``evidence``).
 
 Buttons: an answer's ``action_id`` is ``ANSWER_PREFIX + payload`` (the Rasa message a
 click sends) and the brief button's is ``BRIEF_ACTION``; the ``value`` of both is the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from bot.brief import NONE_YET, brief_of
 from bot.card import chip_text
 from bot.render import headline
 from bot.view import AssessmentView
@@ -152,15 +154,18 @@ def assessment_blocks(view: AssessmentView, conversation: str) -> tuple[str, lis
     return escape(fallback), blocks[:MAX_BLOCKS]
 
 
-def brief_blocks(markdown: str) -> tuple[str, list[dict[str, Any]]]:
-    """``(fallback text, blocks)`` for a scope brief in Markdown: a header and mrkdwn sections."""
-    lines = (markdown or "").strip().splitlines()
-    title = "Scope brief"
-    if lines and lines[0].startswith("# "):
-        title = lines.pop(0)[2:].strip() or title
-    body = markdown_to_mrkdwn("\n".join(lines))
-    blocks = [{"type": "header", "text": _plain(title, HEADER_LIMIT)}, *_sections(body)]
-    return escape(title), blocks[:MAX_BLOCKS]
+def brief_blocks(view: AssessmentView) -> tuple[str, list[dict[str, Any]]]:
+    """``(fallback text, blocks)`` for the scope brief, rendered from the view's structured brief
+    (:func:`bot.brief.brief_of`): a header, the headline, one mrkdwn section per part."""
+    brief = brief_of(view)
+    parts = [f"*{escape(brief.headline)}*"]
+    for section in brief.sections:
+        body = escape(section.text) if section.text else "\n".join(
+            f"• {escape(b)}" for b in (section.bullets or (NONE_YET,)))
+        parts.append(f"*{escape(section.heading)}*\n{body}")
+    parts.append(f"_{escape(brief.footer)}_")
+    blocks = [{"type": "header", "text": _plain(brief.title, HEADER_LIMIT)}, *_sections("\n\n".join(parts))]
+    return escape(brief.title), blocks[:MAX_BLOCKS]
 
 
 def text_blocks(text: str, buttons: Optional[list[dict[str, Any]]], conversation: str
@@ -180,8 +185,8 @@ def render_message(message: dict[str, Any], conversation: str) -> Optional[tuple
     kind = custom.get("type")
     if kind == "assessment":
         return assessment_blocks(AssessmentView.from_payload(custom), conversation)
-    if kind == "brief":
-        return brief_blocks(custom.get("markdown") or message.get("text") or "")
+    if kind == "brief" and isinstance(custom.get("view"), dict):
+        return brief_blocks(AssessmentView.from_payload(custom["view"]))
     if message.get("text") or message.get("buttons"):
         return text_blocks(message.get("text") or "", message.get("buttons"), conversation)
     return None

@@ -7,7 +7,7 @@ import re
 
 from bot.assessment import assess
 from bot.brief import render_brief
-from bot.replies import assessment_message
+from bot.replies import assessment_message, brief_message
 from bot.signals import Signals
 from bot.view import AssessmentView, build_view
 from channels.blocks import (
@@ -132,16 +132,57 @@ def test_button_limits_are_respected():
     assert [e["action_id"] for e in answers["elements"]] == [ANSWER_PREFIX + "/affirm"]
 
 
+def _brief_view(**signals) -> AssessmentView:
+    return build_view(assess(Signals(**signals)))
+
+
 def test_brief_blocks():
-    md = render_brief(build_view(assess(Signals(channels=frozenset({"voice"}), voice_exclusive=True,
-                                                label_requested="CONTACT_CENTER"))))
-    fallback, blocks = brief_blocks(md)
+    view = _brief_view(channels=frozenset({"voice"}), voice_exclusive=True, label_requested="CONTACT_CENTER")
+    fallback, blocks = brief_blocks(view)
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Scope brief: call center",
                                                     "emoji": True}}
     assert fallback == "Scope brief: call center"
     body = "\n".join(b["text"]["text"] for b in blocks[1:])
-    assert "*Label check*" in body and "*KPIs to track*" in body and "**" not in body
+    assert "*Label check*" in body and "*KPIs to track*" in body and "**" not in body and "##" not in body
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks[1:])
+
+
+def test_brief_blocks_say_what_the_markdown_brief_says():
+    """Two renderings of one structured brief: every heading and bullet of the Markdown is in the blocks."""
+    view = _brief_view(channels=frozenset({"voice", "chat"}), processes=frozenset({"payroll_hr"}),
+                       label_requested="CALL_CENTER")
+    md = render_brief(view)
+    _, blocks = brief_blocks(view)
+    body = "\n".join(b["text"]["text"] for b in blocks[1:])
+    headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+    bullets = [line[2:] for line in md.splitlines() if line.startswith("- ")]
+    assert len(headings) >= 5 and len(bullets) >= 5
+    assert all(f"*{h}*" in body for h in headings)
+    assert all(f"• {b}" in body for b in bullets)
+
+
+def test_a_rasa_brief_message_is_drawn_from_its_view_not_its_markdown():
+    view = _brief_view(channels=frozenset({"voice"}), voice_exclusive=True)
+    message = brief_message(view)
+    message["text"] = message["custom"]["markdown"] = "# Something else\n\n## Not the brief"
+    fallback, blocks = render_message(message, "c")
+    assert fallback == "Scope brief: call center"
+    assert "Not the brief" not in json.dumps(blocks)
+
+
+def test_a_brief_survives_its_payload_round_trip():
+    view = _brief_view(channels=frozenset({"voice", "email"}), processes=frozenset({"finance_accounting"}),
+                       label_requested="CALL_CENTER")
+    again = AssessmentView.from_payload(brief_message(view)["custom"]["view"])
+    assert render_brief(again) == render_brief(view)
+    assert brief_blocks(again) == brief_blocks(view)
+
+
+def test_brief_text_is_escaped():
+    view = _brief_view(channels=frozenset({"voice"}))
+    view = AssessmentView.from_payload({**view.to_payload(), "reasons": ["<!channel> & <http://x|y>"]})
+    body = json.dumps(brief_blocks(view)[1])
+    assert "<!channel>" not in body and "&lt;!channel&gt; &amp; &lt;http://x|y&gt;" in body
 
 
 def test_long_text_is_split_into_sections():
@@ -154,8 +195,10 @@ def test_plain_replies_and_empty_messages():
     fallback, blocks = render_message({"text": "Hi! Tell me about <your> operation & goals."}, "c")
     assert "&lt;your&gt;" in blocks[0]["text"]["text"] and "&amp;" in fallback
     assert render_message({"text": ""}, "c") is None
-    assert render_message({"custom": {"type": "brief", "markdown": "# Scope brief: BPO\n**x**"}}, "c")[0] == \
-        "Scope brief: BPO"
+    # a brief without its view (a message stored before briefs carried one) is shown as its text
+    old_brief = {"text": "Scope brief: BPO", "custom": {"type": "brief", "markdown": "# Scope brief: BPO"}}
+    assert render_message(old_brief, "c")[0] == "Scope brief: BPO"
+    assert render_message({"custom": {"type": "brief", "markdown": "# Scope brief: BPO"}}, "c") is None
 
 
 def test_request_blocks_escape_the_users_text():
