@@ -1,4 +1,4 @@
-"""The Rasa server's parsing (bot.nlu.offload) on the real model: Rasa's own result for a
+"""The Rasa server's parsing (bot.rasa_ext.offload) on the real model: Rasa's own result for a
 message of ordinary length, long messages in pieces with bounded memory, and the event
 loop free while the model works."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench.long_message import scope_section
-from bot.nlu import offload
+from bot.config.settings import CHUNK_CHARS, MAX_MESSAGE_CHARS
+from bot.domain.signals import Signals
 from bot.nlu.parser import resolved_entities
-from bot.settings import CHUNK_CHARS, MAX_MESSAGE_CHARS
-from bot.signals import Signals
+from bot.rasa_ext import offload
 
 pytestmark = pytest.mark.slow
 

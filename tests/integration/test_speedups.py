@@ -16,7 +16,7 @@ def test_same_verdict_as_rasa(response, valid):
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
 
-    from channels import speedups
+    from bot.rasa_ext import speedups
 
     def verdict(fn):
         try:
@@ -33,7 +33,7 @@ def test_event_lookup_table_resolves_every_name_like_rasa():
     from rasa.shared.core.events import Event, UserUttered
     from rasa.shared.utils.common import all_subclasses
 
-    from channels import speedups
+    from bot.rasa_ext import speedups
 
     original = speedups._original_resolve_by_type or Event.resolve_by_type
     names = {cls.type_name for cls in all_subclasses(Event)}
@@ -49,7 +49,7 @@ def test_event_lookup_table_resolves_every_name_like_rasa():
 def test_installed_lookup_round_trips_a_conversation():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
-    from channels import speedups
+    from bot.rasa_ext import speedups
 
     speedups.install()
     events = [UserUttered("hi", {"name": "greet", "confidence": 1.0}), SlotSet("channels", ["voice"]),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.assessment import assess
-from bot.brief import render_brief
-from bot.render import render_text
-from bot.replies import NOTHING_TO_BRIEF, brief_reply
-from bot.signals import Signals
-from bot.view import build_view
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.views.brief import render_brief
+from bot.views.render import render_text
+from bot.views.replies import NOTHING_TO_BRIEF, brief_reply
+from bot.views.view import build_view
 
 
 def test_brief_for_cx_bpo_has_kpis_technology_and_open_questions():

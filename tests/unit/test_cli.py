@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli, datasync
 from bot.nlu import spacy_pipeline
+from bot.runtime import cli, datasync
 
 
 @pytest.fixture()

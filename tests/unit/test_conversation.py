@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation import State, answers_pending, option_payload, take_turn
-from bot.definitions import define
-from bot.questions import question_by_id
+from bot.dialogue.conversation import State, answers_pending, option_payload, take_turn
+from bot.domain.definitions import define
+from bot.domain.questions import question_by_id
 
 
 def ent(entity, value, role=None):
@@ -172,16 +172,16 @@ def test_message_number_counts_user_messages_since_the_last_restart():
 
 # ----- returning users ---------------------------------------------------------------------------
 def test_a_new_session_starts_only_after_the_idle_time():
-    from bot.conversation import new_session
+    from bot.dialogue.conversation import new_session
 
     assert new_session(1000.0, 1000.0 + 61, 1) and not new_session(1000.0, 1000.0 + 59, 1)
     assert not new_session(1000.0, 1e9, 0) and not new_session(None, 1000.0, 1)
 
 
 def test_a_resumed_turn_keeps_the_signals_but_not_the_pending_question():
-    from bot.conversation import RESUMED
-    from bot.signals import Signals
-    from bot.view import turn_view
+    from bot.dialogue.conversation import RESUMED
+    from bot.domain.signals import Signals
+    from bot.views.view import turn_view
 
     known = State(Signals(channels=frozenset({"chat", "email"})), pending="back_office")
     turn = take_turn(known, "affirm", [], "yes", resumed=True)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.datasync import in_sync
-from bot.lexicon import load_lexicon, load_raw
+from bot.domain.vocabulary import CANONICAL, ENTITY_TYPES, ROLES
+from bot.language.lexicon import load_lexicon, load_raw
 from bot.nlu.spacy_pipeline import PIPELINE_RELPATH
-from bot.vocabulary import CANONICAL, ENTITY_TYPES, ROLES
+from bot.runtime.datasync import in_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<plain>[^)]+)\)|\{(?P<json>[^}]+)\})")

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from bot.childenv import action_env
-from bot.profiles import Profile
-from bot.retention import database_url, forget, purge, retention_days, secure_sqlite_file
+from bot.runtime.childenv import action_env
+from bot.runtime.profiles import Profile
+from bot.runtime.retention import database_url, forget, purge, retention_days, secure_sqlite_file
 from channels.identity import (
     channel_of,
     metadata_problem,

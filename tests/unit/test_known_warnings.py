@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.known_warnings import is_known
+from bot.config.known_warnings import is_known
 from tests.integration.servers import ROOT
 
 SITE = "/venv/lib/python3.10/site-packages/"
@@ -23,7 +23,7 @@ def test_known_warnings_are_matched_by_message_and_file():
 
 
 def test_a_process_that_installs_them_prints_only_the_unknown_ones():
-    code = ("from bot.known_warnings import install; install()\n"
+    code = ("from bot.config.known_warnings import install; install()\n"
             "import warnings\n"
             "warnings.warn_explicit(\"[W036] The component 'matcher' does not have any patterns defined.\", "
             f"UserWarning, '{SITE}spacy/pipeline/attributeruler.py', 150)\n"

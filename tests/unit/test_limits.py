@@ -1,4 +1,4 @@
-"""The message limits live in bot.settings, and every channel uses the same ones."""
+"""The message limits live in bot.config.settings, and every channel uses the same ones."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from bot import settings, text, webchat
-from channels import rest
+from bot.config import settings
+from bot.language import text
+from channels import rest, webchat
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.lexicon import load_lexicon
-from bot.mentions import context_role, is_exclusive, parse_number, parse_volume, resolve
+from bot.language.lexicon import load_lexicon
+from bot.language.mentions import context_role, is_exclusive, parse_number, parse_volume, resolve
 
 
 def span(text: str, word: str) -> tuple[int, int]:

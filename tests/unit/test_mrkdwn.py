@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assessment import assess
-from bot.brief import render_brief
-from bot.signals import Signals
-from bot.view import build_view
-from channels.mrkdwn import escape, markdown_to_mrkdwn, slack_to_plain, truncate
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.views.brief import render_brief
+from bot.views.mrkdwn import escape, markdown_to_mrkdwn, slack_to_plain, truncate
+from bot.views.view import build_view
 
 
 def test_escape_neutralises_mentions_links_and_markup():

@@ -7,15 +7,15 @@ import copy
 import pytest
 import yaml
 
-from bot import operating_models
-from bot.assessment import assess
-from bot.brief import render_brief
-from bot.definitions import define
-from bot.operating_models import CATALOGUE_PATH, MODELS, parse
-from bot.rulebook import RULEBOOK_PATH, load_rulebook, mismatch_message
-from bot.signals import Signals
-from bot.view import build_view
-from bot.vocabulary import CANONICAL, label
+from bot.domain import operating_models
+from bot.domain.assessment import assess
+from bot.domain.definitions import define
+from bot.domain.operating_models import CATALOGUE_PATH, MODELS, parse
+from bot.domain.rulebook import RULEBOOK_PATH, load_rulebook, mismatch_message
+from bot.domain.signals import Signals
+from bot.domain.vocabulary import CANONICAL, label
+from bot.views.brief import render_brief
+from bot.views.view import build_view
 
 RAW = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.profiles import (
+from bot.runtime.profiles import (
     DB_PASSWORD_VAR,
     REDIS_PASSWORD_VAR,
     Profile,
@@ -16,7 +16,7 @@ from bot.profiles import (
     parse_database_url,
     parse_redis_url,
 )
-from bot.security import ServerSecurity
+from bot.runtime.security import ServerSecurity
 
 DB = Path("/srv/scopebot/var/scopebot.db")
 
@@ -41,11 +41,11 @@ def test_production_profile_from_urls_keeps_passwords_out_of_the_file():
     assert profile.child_env() == {DB_PASSWORD_VAR: "s@cret", REDIS_PASSWORD_VAR: "r3dis"}
     endpoints = yaml.safe_load(text)
     store, lock = endpoints["tracker_store"], endpoints["lock_store"]
-    assert store["type"] == "channels.tracker_store.ReconnectingSQLTrackerStore"
+    assert store["type"] == "bot.rasa_ext.tracker_store.ReconnectingSQLTrackerStore"
     assert (store["dialect"], store["url"], store["port"], store["db"], store["username"]) == (
         "postgresql", "db.internal", 6543, "scopebot", "bot")
     assert (lock["type"], lock["url"], lock["port"], lock["db"]) == (
-        "channels.lock_store.AtomicRedisLockStore", "cache.internal", 6380, 2)
+        "bot.rasa_ext.lock_store.AtomicRedisLockStore", "cache.internal", 6380, 2)
     assert "query" not in store and "use_ssl" not in lock and "username" not in lock
 
 
@@ -62,7 +62,7 @@ def test_the_store_builds_its_engine_with_the_url_parameters_and_bounded_waits(m
     """What SQLAlchemy would hand psycopg2: the URL's sslmode, plus timeouts it did not set."""
     import sqlalchemy as sa
 
-    from channels.tracker_store import libpq_defaults
+    from bot.rasa_ext.tracker_store import libpq_defaults
 
     url = sa.engine.url.URL.create("postgresql", "bot", None, "db", 5432, "scopebot",
                                    query={"sslmode": "require", "connect_timeout": "2"})
@@ -97,9 +97,9 @@ def test_rediss_and_acl_users_are_accepted():
 def test_the_lock_store_reads_its_settings_from_the_endpoint():
     from rasa.utils.endpoints import EndpointConfig
 
-    from channels.lock_store import AtomicRedisLockStore
+    from bot.rasa_ext.lock_store import AtomicRedisLockStore
 
-    config = EndpointConfig(url="cache.internal", type="channels.lock_store.AtomicRedisLockStore", port=6380,
+    config = EndpointConfig(url="cache.internal", type="bot.rasa_ext.lock_store.AtomicRedisLockStore", port=6380,
                             db=1, username="scopebot", password="pw", use_ssl=True, key_prefix="scopebot")
     store = AtomicRedisLockStore(endpoint_config=config)
     assert (store.host, store.port, store.db, store.username, store.use_ssl) == (

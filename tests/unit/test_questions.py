@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bot.assessment import assess
-from bot.questions import MAX_QUESTIONS, QUESTIONS_PATH, load_questions
-from bot.signals import Signals
+from bot.domain.assessment import assess
+from bot.domain.questions import MAX_QUESTIONS, QUESTIONS_PATH, load_questions
+from bot.domain.signals import Signals
 
 
 def ids(signals: Signals, answered=()) -> list[str]:
@@ -118,21 +118,21 @@ def catalogue(**question) -> dict:
     ({"options": [{"title": "A", "signal": {}}]}, "unknown keys ['signal']"),
 ])
 def test_a_typo_in_the_catalogue_fails_at_load(question, complaint):
-    from bot.questions import CatalogueError, parse_questions
+    from bot.domain.questions import CatalogueError, parse_questions
 
     with pytest.raises(CatalogueError, match=re.escape(complaint)):
         parse_questions(catalogue(**question))
 
 
 def test_repeated_ids_fail_at_load():
-    from bot.questions import CatalogueError, parse_questions
+    from bot.domain.questions import CatalogueError, parse_questions
 
     with pytest.raises(CatalogueError, match="repeat"):
         parse_questions({"questions": [{"id": "q", "text": "A?"}, {"id": "q", "text": "B?"}]})
 
 
 def test_question_behaviour_comes_from_the_catalogue():
-    from bot.questions import question_by_id, settled_value
+    from bot.domain.questions import question_by_id, settled_value
 
     back_office = question_by_id("back_office")
     assert back_office.on_yes.ask and back_office.on_yes.ask.startswith("Which ones?")
@@ -146,8 +146,8 @@ def test_question_behaviour_comes_from_the_catalogue():
 
 
 def test_a_declared_prompt_is_what_the_conversation_says():
-    from bot.conversation import State, take_turn
-    from bot.questions import parse_questions, question_by_id
+    from bot.dialogue.conversation import State, take_turn
+    from bot.domain.questions import parse_questions, question_by_id
 
     parsed = parse_questions(catalogue(about="back_office", on_yes={"ask": "Which  ones,\n exactly?"}))
     assert parsed[0].on_yes.ask == "Which ones, exactly?"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from bot.datasync import REALTEXT_PATH, realtext_yaml
-from bot.realtext import (
+from bot.runtime.datasync import REALTEXT_PATH, realtext_yaml
+from bot.runtime.realtext import (
     MODELS,
     check_corpus,
     item_from_dict,
@@ -15,7 +15,7 @@ from bot.realtext import (
     source_key,
     split_of,
 )
-from bot.realtext_training import examples
+from bot.runtime.realtext_training import examples
 
 
 def test_corpus_has_no_problems_and_the_frozen_test_split_is_intact():
@@ -91,7 +91,7 @@ def test_second_pass_labels_name_corpus_items_and_valid_models():
     """The blind second pass is a record of agreement: every row names a corpus item and a model."""
     import json
 
-    from bot.realtext import MODELS, SECOND_PASS, load, second_pass_agreement
+    from bot.runtime.realtext import MODELS, SECOND_PASS, load, second_pass_agreement
 
     ids = {it.id for it in load()}
     rows = [json.loads(line) for line in SECOND_PASS.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assessment import assess
-from bot.rulebook import decide, load_rulebook, mismatch_message
-from bot.signals import Signals
+from bot.domain.assessment import assess
+from bot.domain.rulebook import decide, load_rulebook, mismatch_message
+from bot.domain.signals import Signals
 
 
 def S(**kw) -> Signals:
@@ -152,7 +152,7 @@ def test_direction_and_omnichannel_are_attributes_not_models():
 
 
 def test_automation_is_advised_for_cost_or_volume():
-    from bot.signals import Volume
+    from bot.domain.signals import Volume
 
     assert assess(S(channels={"voice"})).automation == []
     a = assess(S(channels={"voice", "chat"}, goals={"cost_reduction"}))
@@ -163,7 +163,7 @@ def test_automation_is_advised_for_cost_or_volume():
 
 
 def test_record_has_exactly_the_contract_fields():
-    from bot.assessment import RECORD_FIELDS
+    from bot.domain.assessment import RECORD_FIELDS
 
     rec = assess(S()).to_record("")
     assert tuple(rec) == RECORD_FIELDS == (
@@ -226,7 +226,7 @@ def test_the_label_implies_nothing_once_channels_are_known():
 def test_what_if_answers_are_read_without_the_implied_channel():
     """The channels question is decisive: answering "chat" must make it a contact center,
     not phone plus chat."""
-    from bot.assessment import _model_of
+    from bot.domain.assessment import _model_of
 
     implied = assess(label_only()).signals
     assert _model_of(implied.merge(S(channels={"chat"}))) == "CONTACT_CENTER"

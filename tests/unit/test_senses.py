@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assessment import assess
-from bot.lexicon import load_lexicon
-from bot.mentions import resolve
-from bot.senses import load_checks
-from bot.signals import Signals
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.language.lexicon import load_lexicon
+from bot.language.mentions import resolve
+from bot.language.senses import load_checks
 
 
 def record(text: str) -> dict:

@@ -7,8 +7,8 @@ import os
 import pytest
 import yaml
 
-from bot.paths import PROJECT_ROOT
-from bot.settings import (
+from bot.config.paths import PROJECT_ROOT
+from bot.config.settings import (
     DEFAULT_SESSION_IDLE_MINUTES,
     DEFAULT_SLACK_API_URL,
     SESSION_IDLE_ENV,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from bot.assessment import assess
-from bot.replies import assessment_message
-from bot.shell import chosen, show
-from bot.signals import Signals
-from bot.view import build_view
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.runtime.shell import chosen, show
+from bot.views.replies import assessment_message
+from bot.views.view import build_view
 
 
 def rest_replies() -> list[dict]:

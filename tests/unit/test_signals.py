@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.signals import Signals, Volume
+from bot.domain.signals import Signals, Volume
 
 
 def ent(entity, value, role=None, **extra):

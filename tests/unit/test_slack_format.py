@@ -1,16 +1,13 @@
-"""Block Kit for scopebot's replies (channels/blocks.py), without Rasa."""
+"""Block Kit for scopebot's replies (bot/views/blocks.py), without Rasa."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from bot.assessment import assess
-from bot.brief import render_brief
-from bot.replies import assessment_message
-from bot.signals import Signals
-from bot.view import AssessmentView, build_view
-from channels.blocks import (
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.views.blocks import (
     ANSWER_PREFIX,
     BRIEF_ACTION,
     answered_blocks,
@@ -22,6 +19,9 @@ from channels.blocks import (
     request_blocks,
     text_blocks,
 )
+from bot.views.brief import render_brief
+from bot.views.replies import assessment_message
+from bot.views.view import AssessmentView, build_view
 
 
 # ----- Block Kit -------------------------------------------------------------------------------------

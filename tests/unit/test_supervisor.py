@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from bot import supervisor
-from bot.settings import SlackSettings
+from bot.config.settings import SlackSettings
+from bot.runtime import supervisor
 
 
 def test_runtime_credentials_add_the_slack_channel_only_when_configured(tmp_path, monkeypatch):

@@ -8,10 +8,10 @@ import unicodedata
 
 import pytest
 
-from bot.assessment import assess
-from bot.mentions import RESOLVER_NAME
+from bot.domain.assessment import assess
+from bot.language.mentions import RESOLVER_NAME
+from bot.language.text import CHUNK_CHARS, OffsetMap, chunk_offsets, chunks, clean, clean_spans
 from bot.nlu.parser import ScopeParser
-from bot.text import CHUNK_CHARS, OffsetMap, chunk_offsets, chunks, clean, clean_spans
 
 AWKWARD = [
     "  We\ttake  phone\u00a0calls\x07 and ﬁle e\u0301mails ＡＢＣ ½  ",

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import webchat
-from bot.assessment import assess
-from bot.card import assessment_card
-from bot.replies import assessment_message, brief_message
-from bot.signals import Signals
-from bot.view import AssessmentView, build_view
-from bot.webchat import (
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.views.card import assessment_card
+from bot.views.replies import assessment_message, brief_message
+from bot.views.view import AssessmentView, build_view
+from channels import webchat
+from channels.webchat import (
     BRIEF_FILENAME,
     COMMANDS,
     MAX_MESSAGE_CHARS,
@@ -148,8 +148,8 @@ def test_label_check_of_a_stored_payload_without_the_views_fields_is_derived_fro
 
 
 def test_the_payload_round_trips_and_keeps_the_classify_fields():
-    from bot.assessment import RECORD_FIELDS
-    from bot.view import VIEW_FIELDS
+    from bot.domain.assessment import RECORD_FIELDS
+    from bot.views.view import VIEW_FIELDS
 
     view = build_view(assess(CONTACT_CENTER_BOUGHT_AS_CALL_CENTER), "we need a call center").with_notes("Noted.")
     payload = view.to_payload()
