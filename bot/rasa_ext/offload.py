@@ -21,12 +21,12 @@ from __future__ import annotations
 import asyncio
 import copy
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from bot.nlu.longtext import merge, pieces
+from bot.rasa_ext.guard import Patch, Target
 
 _executor: Optional[ThreadPoolExecutor] = None
-_original_parse_message = None
 
 
 def _nlu_thread() -> ThreadPoolExecutor:
@@ -40,11 +40,12 @@ async def parse_message(self: Any, message: Any, tracker: Any = None,
                         only_output_properties: bool = True) -> Dict[str, Any]:
     """``MessageProcessor.parse_message`` with the graph run off the loop, long text in pieces."""
     from rasa.core.channels.channel import UserMessage
-    from rasa.core.processor import structlogger
+    from rasa.core.processor import MessageProcessor, structlogger
     from rasa.shared.core.trackers import DialogueStateTracker
 
     if self.http_interpreter:  # NLU on another server: nothing runs here
-        return await _original_parse_message(self, message, tracker, only_output_properties)
+        original = PATCH.original(MessageProcessor, "parse_message")
+        return await original(self, message, tracker, only_output_properties)
     if tracker is None:
         tracker = DialogueStateTracker.from_events(message.sender_id, [])
     loop = asyncio.get_running_loop()
@@ -67,10 +68,19 @@ async def parse_message(self: Any, message: Any, tracker: Any = None,
     return parse_data
 
 
-def install() -> None:
-    global _original_parse_message
+def _targets() -> List[Target]:
     from rasa.core.processor import MessageProcessor
 
-    if _original_parse_message is None:
-        _original_parse_message = MessageProcessor.parse_message
-        MessageProcessor.parse_message = parse_message
+    return [(MessageProcessor, "parse_message", parse_message)]
+
+
+PATCH = Patch("parsing off the event loop (MessageProcessor.parse_message)", _targets)
+
+
+def install() -> bool:
+    """Parse every message of this process's Rasa server off its event loop (Rasa 3.6.x only)."""
+    return PATCH.install()
+
+
+def uninstall() -> None:
+    PATCH.uninstall()

@@ -1,5 +1,9 @@
 """Targeted fixes for measured hot spots in Rasa 3.6's server, applied by ``bot.runtime.rasa_server``.
 
+Both replace private methods, so they are one :class:`~bot.rasa_ext.guard.Patch`: applied only
+on Rasa 3.6.x (elsewhere Rasa's own code runs and a warning says so), and undone by
+:func:`uninstall` or around a ``with PATCH.applied():`` block.
+
 Profiling the server under load (py-spy, see docs/performance.md) showed about half of
 each turn spent in ``RemoteAction._validate_action_result``: it calls
 ``jsonschema.validate``, which re-checks the *schema itself* against its meta-schema
@@ -15,7 +19,9 @@ name -> class table, rebuilt when a name is missing (an event class imported lat
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, List, Optional, Type
+
+from bot.rasa_ext.guard import Patch, Target
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +51,6 @@ def _validate_action_result(self, result: Dict[str, Any]) -> bool:
 
 
 _event_classes: Dict[str, Any] = {}
-_original_resolve_by_type = None
 
 
 def _event_table() -> Dict[str, Any]:
@@ -70,16 +75,25 @@ def resolve_event_type(type_name: str, default: Optional[Type[Any]] = None) -> O
         return cls
     from rasa.shared.core.events import Event
 
-    original = _original_resolve_by_type or Event.resolve_by_type
-    return original(type_name, default)  # "topic", the default, or Rasa's error
+    return PATCH.original(Event, "resolve_by_type")(type_name, default)  # "topic", the default, or Rasa's error
 
 
-def install() -> None:
-    global _original_resolve_by_type
+def _targets() -> List[Target]:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
-    RemoteAction._validate_action_result = _validate_action_result
-    if _original_resolve_by_type is None:
-        _original_resolve_by_type = Event.resolve_by_type
-        Event.resolve_by_type = staticmethod(resolve_event_type)
+    return [(RemoteAction, "_validate_action_result", _validate_action_result),
+            (Event, "resolve_by_type", staticmethod(resolve_event_type))]
+
+
+PATCH = Patch("speed-ups (action-response validation, event type lookup)", _targets)
+
+
+def install() -> bool:
+    """Apply both speed-ups (on Rasa 3.6.x only); True when they are in place."""
+    return PATCH.install()
+
+
+def uninstall() -> None:
+    """Give Rasa back its own ``_validate_action_result`` and ``resolve_by_type``."""
+    PATCH.uninstall()

@@ -26,8 +26,10 @@ from typing import Any, Awaitable, Callable, Iterable, List, Optional, TypeVar
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_ext.guard import Patch, Target
+
 __all__ = ["CANNOT_SAVE", "StorageUnavailable", "StrictTrackerStore", "install", "recording", "request_failure",
-           "storage_failure", "watch_request"]
+           "storage_failure", "uninstall", "watch_request"]
 
 logger = logging.getLogger(__name__)
 
@@ -136,19 +138,35 @@ def _innermost(store: Any) -> Any:
     return store
 
 
-def install() -> None:
-    """Make every Rasa agent in this process use :class:`StrictTrackerStore` (no silent fallback)."""
-    from rasa.core.agent import Agent
+def _create_tracker_store(store: Any, domain: Any) -> Any:
+    """``Agent._create_tracker_store`` with :class:`StrictTrackerStore` where Rasa puts its fail-safe wrapper."""
     from rasa.core.tracker_store import InMemoryTrackerStore
 
-    def _create_tracker_store(store: Any, domain: Any) -> Any:
-        if store is not None:
-            store.domain = domain
-        else:
-            store = InMemoryTrackerStore(domain)
-        return StrictTrackerStore(store)
+    if store is not None:
+        store.domain = domain
+    else:
+        store = InMemoryTrackerStore(domain)
+    return StrictTrackerStore(store)
 
-    Agent._create_tracker_store = staticmethod(_create_tracker_store)
+
+def _targets() -> List[Target]:
+    from rasa.core.agent import Agent
+
+    return [(Agent, "_create_tracker_store", staticmethod(_create_tracker_store))]
+
+
+PATCH = Patch("fail-closed conversation store (Agent._create_tracker_store)", _targets)
+
+
+def install() -> bool:
+    """Make every Rasa agent in this process use :class:`StrictTrackerStore` (no silent fallback).
+
+    Applied on Rasa 3.6.x only (:mod:`bot.rasa_ext.guard`); True when it is in place."""
+    return PATCH.install()
+
+
+def uninstall() -> None:
+    PATCH.uninstall()
 
 
 # ----- per-request record, for channels whose base class swallows the turn's exception -----------

@@ -5,8 +5,10 @@ The supervisor starts ``python -m bot.runtime.rasa_server <rasa run args>``; thi
 so the token is never on a command line that ``ps`` shows to every user of the machine.
 It also installs the measured fixes of :mod:`bot.rasa_ext.speedups`, :mod:`bot.rasa_ext.storage_faults`
 (a conversation store that fails closed instead of Rasa's silent in-memory fallback) and
-:mod:`bot.rasa_ext.offload` (parsing off the event loop, long messages in pieces), and silences
-the known library warnings of :mod:`bot.config.known_warnings`.
+:mod:`bot.rasa_ext.offload` (parsing off the event loop, long messages in pieces), each only
+when the installed Rasa is the release they were written for (:mod:`bot.rasa_ext.guard`
+warns about any it leaves out), and silences the known library warnings of
+:mod:`bot.config.known_warnings`.
 """
 
 from __future__ import annotations
