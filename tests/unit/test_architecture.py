@@ -302,3 +302,19 @@ def test_generated_store_settings_name_classes_in_rasa_ext() -> None:
               if "store" in m.group(0)]
     assert stores and all(_class_exists(s) and layer_of(s) == "rasa_ext" for s in stores)
     assert {layer_of(t) for t in profiles.strings} <= {"rasa_ext"}
+
+
+def test_docs_architecture_table_is_the_one_checked_here() -> None:
+    """docs/architecture.md lists what each layer may import; it says what this test enforces."""
+    rows = [line.split("|")[1:4] for line in (ROOT / "docs/architecture.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and "`" in line]
+    documented = {}
+    for _name, package, may in rows:
+        layer = layer_of(package.strip().strip("`").rstrip("/").replace("/", "."))
+        words = may.split(";")[0].strip()
+        documented[layer] = None if words == "everything" else frozenset(
+            w.strip().replace("rasa extensions", "rasa_ext") for w in words.split(",") if w.strip() != "only itself")
+    assert set(documented) == set(ALLOWED) - {"bench", "root"}
+    for layer, may in documented.items():
+        if may is not None:
+            assert may == ALLOWED[layer] - {layer}, layer
