@@ -10,7 +10,7 @@ from bot.config import settings
 from bot.language import text
 from channels import rest, webchat
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_channel_takes_the_limit_from_settings():
