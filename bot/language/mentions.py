@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.domain.vocabulary import CANONICAL
+from bot.language.cues import load_cues
 from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon
 from bot.language.senses import TokenIndex, read_sense
 
@@ -34,31 +35,15 @@ TYPE_PRIORITY = ("model", "channel", "process", "automation", "integration", "go
 _WORD = re.compile(r"[\w'/%+&-]+|[.,;:!?()\n\u2013\u2014\u2022]")
 #: A lone dash between spaces ("please don't visit - use phone") also ends a clause.
 _CLAUSE_END = {".", ";", "!", "?", "\n", "(", ")", ":", "-", "--", "\u2013", "\u2014", "\u2022"}
-_SCOPE_RESET = {"but", "however", "though", "although", "whereas", "yet", "only", "just",
-                "instead", "rather", "apart", "currently", "today", "now", "mainly",
-                "mostly", "primarily"}
-_NEGATION = {"no", "not", "don't", "dont", "doesn't", "doesnt", "never", "without",
-             "except", "excluding", "exclude", "drop", "dropping", "dropped", "scratch",
-             "remove", "removing", "removed", "forget", "skip", "minus", "nor", "neither",
-             "none", "isn't", "aren't", "won't", "didn't", "wasn't", "weren't", "haven't",
-             "hasn't", "ditch", "ditched", "cancel", "cancelled", "canceled", "cancelling",
-             "stop", "stopped", "stopping", "kill", "killed", "nix", "lose", "delete",
-             "zero", "nothing", "nobody", "noone", "no-one", "retiring", "retire", "retired",
-             "scrapping", "scrapped", "sunsetting", "sunset", "discontinuing", "discontinued"}
-_NEGATION_BIGRAMS = {("do", "not"), ("no", "longer"), ("rather", "than"), ("instead", "of"),
-                     ("other", "than"), ("take", "out"), ("leave", "out"), ("get", "rid")}
-_NOT_NEGATION = {("not", "only"), ("not", "just"), ("no", "matter"), ("no", "doubt")}
-#: Words that put a mention in the future. Plain modals ("will", "we'd like") are not
-#: here: "the provider will run chat" describes today's scope, not a plan.
-_PLANNED = {"later", "eventually", "future", "roadmap", "soon", "planning", "plan",
-            "plans", "planned", "considering", "launching", "launch", "adding", "add",
-            "expand", "expanding", "hope", "someday", "upcoming", "coming", "pilot",
-            "piloting", "introduce", "introducing", "rollout", "eventual", "intend",
-            "thinking", "exploring"}
+#: The cue words are data (bot/language/cues.yml, validated at load); these names keep the reader's.
+_CUES = load_cues()
+_SCOPE_RESET = _CUES.scope_reset
+_NEGATION = _CUES.negation
+_NEGATION_BIGRAMS = _CUES.negation_bigrams
+_NOT_NEGATION = _CUES.not_negation
+_PLANNED = _CUES.planned
 #: Verbs of handing work over: a plan to outsource existing work does not make that work new.
-_HANDOVER = {"outsource", "outsourcing", "outsourced", "outsourcer", "offshore", "offshoring", "hand",
-             "handing", "transfer", "transferring", "move", "moving", "migrate", "migrating",
-             "offload", "offloading", "contract", "partner", "vendor", "provider", "bpo", "take", "taking"}
+_HANDOVER = _CUES.handover
 _LATER_PHASE = re.compile(r"\bphase (?:two|2|ii|three|3|iii)\b", re.IGNORECASE)
 _PLANNED_AFTER = re.compile(
     r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
@@ -76,8 +61,7 @@ _EXCLUDED_AFTER = re.compile(
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
 )
-_EXCLUSIVE = {"only", "just", "exclusively", "solely", "purely", "strictly", "entirely",
-              "100%", "all"}
+_EXCLUSIVE = _CUES.exclusive
 _EXCLUSIVE_AFTER = re.compile(r"^\s*(?:-\s*)?only\b", re.IGNORECASE)
 _PROGRAM = re.compile(r"program|programme|management|escalat|framework|root.cause|backlog|resolution",
                       re.IGNORECASE)
@@ -147,10 +131,8 @@ def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> 
     return list(reversed(words))
 
 
-#: "We don't have time to answer the phone", "can't keep up with the calls": the negation is
-#: about the buyer's capacity, which is the reason to outsource, not a channel left out.
-_CAPACITY = {"time", "capacity", "bandwidth", "staff", "resources", "enough", "able", "keep",
-             "cope", "manage", "afford", "people", "hands", "anyone", "someone", "budget"}
+#: "We don't have time to answer the phone": a negation about the buyer's capacity (cues.yml).
+_CAPACITY = _CUES.capacity
 
 
 def _is_negated(words: list[str]) -> bool:
@@ -183,7 +165,7 @@ def context_role(text: str, start: int, end: int,
 
 
 #: A question that weighs an option ("Should we offer live chat?") puts it under consideration.
-_WEIGHED = {"should", "shall"}
+_WEIGHED = _CUES.weighed
 _SENTENCE_STOP = ".!;\n"
 
 
