@@ -5,5 +5,5 @@ helpers beside them (``webchat``, ``routing``, ``dedup``, ``delivery``, ``guard`
 ``identity``, ``ratelimit``, ``slack_pace``, ``commands``, ``bolt_glue``) carry no
 business logic. A channel may import the views (``bot.views``: Block Kit and text come
 from there), the domain, ``bot.config`` and ``bot.rasa_ext`` (the store-failure hooks);
-never the runtime or the actions.
+never ``bot.language``, ``bot.dialogue``, ``bot.nlu``, the actions or the runtime.
 """

@@ -4,5 +4,5 @@ The word lists are data (``lexicon.yml``, ``senses.yml``, ``cues.yml``), each va
 
 Rasa-free, so it is unit-tested without a model. It may import ``bot.domain`` (the
 vocabulary it maps words onto) and ``bot.config`` (the text limits); never the dialogue,
-views, NLU components, channels or runtime.
+views, NLU components, Rasa extensions, channels, actions or runtime.
 """

@@ -5,6 +5,7 @@ graph component that turns raw extractor output into canonical signals (its logi
 in the Rasa-free ``bot.language.mentions``), ``batched_diet`` classifies a batch in one
 network call, ``parser`` loads a trained model for batch use, ``longtext`` parses long
 text in pieces. It may import Rasa, spaCy, ``bot.language``, ``bot.domain`` and
-``bot.config``; not the views, channels or runtime. The class paths in ``config.yml``
+``bot.config``; not ``bot.dialogue``, ``bot.views``, ``bot.rasa_ext``, the channels, the
+actions or the runtime. The class paths in ``config.yml``
 point here (``bot.nlu.*``): moving a component means retraining.
 """
