@@ -318,3 +318,18 @@ def test_docs_architecture_table_is_the_one_checked_here() -> None:
     for layer, may in documented.items():
         if may is not None:
             assert may == ALLOWED[layer] - {layer}, layer
+
+
+def test_catalogues_name_only_modules_their_layer_may_import() -> None:
+    """A data file is part of its package's layer: ``bot/domain/*.yml`` may not name a channel either."""
+    modules = read_tree()
+    catalogues = sorted((ROOT / "bot").rglob("*.yml"))
+    assert len(catalogues) >= 5
+    found = []
+    for path in catalogues:
+        layer = layer_of(module_name(path.with_name("__init__.py")))
+        for match in _DOTTED.finditer(path.read_text(encoding="utf-8")):
+            target = resolve(match.group(0), modules)
+            if target is not None and layer_of(target) not in ALLOWED[layer]:
+                found.append(f"{path.relative_to(ROOT)} ({layer}) names {target}")
+    assert found == []
