@@ -3,8 +3,9 @@
 The words are data so that tuning them is an edit to a list, reviewed as such, and not to
 the code that reads them (:mod:`bot.language.mentions`). The catalogue is checked when it
 is loaded: every list the reader needs is there, no list is unknown or empty, and every
-word is a lowercase token the reader can actually see (no spaces, no capitals, no repeats),
-so a typo fails at start-up instead of silently matching nothing.
+entry is one lowercase word (the reader compares lowercased single tokens, so a capital or a
+space could never match) and appears once; so a typo fails at start-up instead of silently
+matching nothing.
 """
 
 from __future__ import annotations

@@ -6,6 +6,6 @@ in the Rasa-free ``bot.language.mentions``), ``batched_diet`` classifies a batch
 network call, ``parser`` loads a trained model for batch use, ``longtext`` parses long
 text in pieces. It may import Rasa, spaCy, ``bot.language``, ``bot.domain`` and
 ``bot.config``; not ``bot.dialogue``, ``bot.views``, ``bot.rasa_ext``, the channels, the
-actions or the runtime. The class paths in ``config.yml``
-point here (``bot.nlu.*``): moving a component means retraining.
+actions or the runtime. The class paths in ``config.yml`` point here (``bot.nlu.*``):
+moving a component means retraining.
 """
