@@ -9,11 +9,11 @@ from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send_assessment, send_brief
-from bot.conversation import State, answers_pending, current, is_known_option, new_session, take_turn
-from bot.definitions import RESTARTED, STEER_BACK, define
-from bot.mentions import RESOLVER_NAME
-from bot.settings import session_idle_minutes
-from bot.view import build_view, turn_view
+from bot.config.settings import session_idle_minutes
+from bot.dialogue.conversation import State, answers_pending, current, is_known_option, new_session, take_turn
+from bot.domain.definitions import RESTARTED, STEER_BACK, define
+from bot.language.mentions import RESOLVER_NAME
+from bot.views.view import build_view, turn_view
 
 #: Read once at start, so a bad value stops the action server instead of every turn.
 IDLE_MINUTES = session_idle_minutes()

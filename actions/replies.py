@@ -1,4 +1,4 @@
-"""Sending replies through Rasa's dispatcher; the messages themselves come from bot.replies."""
+"""Sending replies through Rasa's dispatcher; the messages themselves come from bot.views.replies."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any, Dict
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.replies import assessment_message, brief_reply
-from bot.view import AssessmentView
+from bot.views.replies import assessment_message, brief_reply
+from bot.views.view import AssessmentView
 
 
 def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:

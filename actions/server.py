@@ -1,4 +1,4 @@
-"""``rasa run actions`` with the known library warnings silenced first (see bot.known_warnings).
+"""``rasa run actions`` with the known library warnings silenced first (see bot.config.known_warnings).
 
 The supervisor starts ``python -m actions.server --port N`` instead of the ``rasa`` script,
 so the filters are in place before Rasa SDK and its dependencies are imported.
@@ -10,7 +10,7 @@ import sys
 
 
 def main() -> None:
-    from bot.known_warnings import install
+    from bot.config.known_warnings import install
 
     install()
     sys.argv = ["rasa", "run", "actions", "--actions", "actions", *sys.argv[1:]]

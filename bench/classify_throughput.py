@@ -75,7 +75,7 @@ def cli_run(model: Path, texts: list[str], n: int, workers: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for i in range(n):
             f.write(json.dumps({"text": texts[i % len(texts)]}) + "\n")
-    cmd = [sys.executable, "-m", "bot.cli", "classify", "--file", f.name, "--workers", str(workers),
+    cmd = [sys.executable, "-m", "bot.runtime.cli", "classify", "--file", f.name, "--workers", str(workers),
            "--model", str(model), "--stats"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
@@ -88,7 +88,7 @@ def cli_run(model: Path, texts: list[str], n: int, workers: int) -> dict:
 
 def batched(parser, items: list[str]) -> dict:
     """In-process `classify` path: batches of BATCH_SIZE through one graph run each."""
-    from bot.classify import Item, classify_items
+    from bot.runtime.classify import Item, classify_items
 
     t0 = time.perf_counter()
     for record, _ in classify_items(parser, [Item(i, t) for i, t in enumerate(items, 1)]):
@@ -104,10 +104,10 @@ def main() -> int:
     ap.add_argument("--write", help="update this Markdown file between the bench markers")
     args = ap.parse_args()
 
-    from bot.assessment import assess
-    from bot.cli import ensure_model
-    from bot.evaluation import load_cases
+    from bot.domain.assessment import assess
     from bot.nlu.parser import ScopeParser
+    from bot.runtime.cli import ensure_model
+    from bot.runtime.evaluation import load_cases
 
     model = Path(args.model) if args.model else ensure_model(quiet=True)
     t0 = time.perf_counter()

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.markdown import replace_block  # noqa: E402 - after the path set-up
-from bot.settings import MAX_MESSAGE_CHARS  # noqa: E402
+from bot.config.settings import MAX_MESSAGE_CHARS  # noqa: E402
 from tests.integration.servers import Bot, post, start_bot  # noqa: E402
 
 MARK_BEGIN = "<!-- long-message-bench:begin -->"
@@ -63,7 +63,7 @@ def rasa_server_pid(bot: Bot) -> int:
             cmd = status.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"channels.rasa_server" in cmd and str(bot.port).encode() in cmd:
+        if b"bot.runtime.rasa_server" in cmd and str(bot.port).encode() in cmd:
             return int(status.parent.name)
     raise RuntimeError("Rasa server process not found")
 
@@ -128,7 +128,7 @@ def summary(samples: list[tuple[float, float]], start: float, end: float) -> dic
 
 
 def run(others: int, baseline_s: float) -> dict[str, object]:
-    from bot.cli import ensure_model
+    from bot.runtime.cli import ensure_model
 
     model = ensure_model(quiet=True)
     with tempfile.TemporaryDirectory() as work:

@@ -96,8 +96,8 @@ def train_stock(workdir: Path) -> tuple[float, Path]:
 def train_ours(out: Path) -> tuple[float, Path]:
     """`rasa train` on the project's sources with an empty cache (the spaCy pipeline build,
     a one-off seconds-long step of `make train`, is done before timing)."""
-    from bot.datasync import write as sync_lookups
     from bot.nlu.spacy_pipeline import ensure_built
+    from bot.runtime.datasync import write as sync_lookups
 
     ensure_built()
     sync_lookups()
@@ -124,7 +124,7 @@ def start_stock(models: Path, workdir: Path, log: Path) -> Server:
 def start_ours(model: Path, db: Path, log: Path) -> Server:
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--model", str(model), "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "run", "--model", str(model), "--port", str(port),
                              "--action-port", str(free_port())], cwd=ROOT,
                             env={**ENV, "SCOPEBOT_DB": str(db), "PYTHONPATH": str(ROOT)},
                             stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
@@ -221,7 +221,7 @@ def processes_of(server: Server) -> dict[str, int]:
     found = {}
     for child in children(server.proc.pid):
         cmd = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        if "channels.rasa_server" in cmd:
+        if "bot.runtime.rasa_server" in cmd:
             found["Rasa server"] = child
         elif " actions" in cmd:
             found["action server"] = child

@@ -8,7 +8,7 @@ channel ever produces ids with it:
 - REST: ``rest:<sender>``; the client's ``sender`` is always put under ``rest:``, so
   ``{"sender": "web-..."}`` or ``{"sender": "slack:..."}`` over REST is a new REST
   conversation of that name, never the widget's or Slack's;
-- the widget: ``web-<192 random bits>``, handed out by the server (``bot.webchat``);
+- the widget: ``web-<192 random bits>``, handed out by the server (``channels.webchat``);
 - Slack: ``slack:<team>:<channel>...``, built only from requests whose Slack signature was
   verified (``channels.slack``); no other channel can produce the prefix.
 

@@ -15,13 +15,13 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot import settings
-from bot.definitions import UNAVAILABLE
+from bot.config import settings
+from bot.domain.definitions import UNAVAILABLE
+from bot.rasa_ext.storage_faults import CANNOT_SAVE, recording, request_failure, watch_request
 from channels import guard
 from channels.identity import metadata_problem, rest_conversation_id, rest_sender_from_conversation, sender_problem
-from channels.storage_faults import CANNOT_SAVE, recording, request_failure, watch_request
 
-#: Longest message accepted over REST (characters, from bot.settings); longer bodies get 413.
+#: Longest message accepted over REST (characters, from bot.config.settings); longer bodies get 413.
 MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
 
 

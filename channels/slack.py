@@ -53,10 +53,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.commands import BRIEF_PAYLOAD
-from bot.definitions import UNAVAILABLE
-from bot.settings import MAX_MESSAGE_CHARS, SlackSettings, load_env, message_too_long
-from channels.blocks import (
+from bot.config.settings import MAX_MESSAGE_CHARS, SlackSettings, load_env, message_too_long
+from bot.domain.definitions import UNAVAILABLE
+from bot.rasa_ext.storage_faults import CANNOT_SAVE, storage_failure
+from bot.views.blocks import (
     BRIEF_ACTION,
     answered_blocks,
     home_view,
@@ -64,6 +64,7 @@ from channels.blocks import (
     render_message,
     request_blocks,
 )
+from bot.views.mrkdwn import escape, slack_to_plain
 from channels.bolt_glue import (
     DropRepeats,
     ServerErrorRetry,
@@ -71,13 +72,12 @@ from channels.bolt_glue import (
     to_bolt_request,
     to_sanic_response,
 )
+from channels.commands import BRIEF_PAYLOAD
 from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
 from channels.delivery import Claims, Delivery, MemoryClaims, claims_from_env
 from channels.guard import limits
-from channels.mrkdwn import escape, slack_to_plain
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
 from channels.slack_pace import SlackPace
-from channels.storage_faults import CANNOT_SAVE, storage_failure
 
 logger = logging.getLogger(__name__)
 

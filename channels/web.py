@@ -9,7 +9,7 @@
 Conversation ids travel in request bodies, never in URLs, so they stay out of access
 logs. Which sites may call the API is configuration (``SCOPEBOT_WEB_ORIGINS`` or
 ``allowed_origins`` in credentials.yml); the bot's own origin and localhost always may.
-The decisions themselves live in :mod:`bot.webchat`.
+The decisions themselves live in :mod:`channels.webchat`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
-from bot.definitions import UNAVAILABLE
-from bot.webchat import (
+from bot.domain.definitions import UNAVAILABLE
+from bot.rasa_ext.storage_faults import CANNOT_SAVE, storage_failure
+from channels import guard
+from channels.webchat import (
     MAX_BODY_BYTES,
     bot_view,
     history_from_events,
@@ -37,8 +39,6 @@ from bot.webchat import (
     parse_origins,
     valid_conversation_id,
 )
-from channels import guard
-from channels.storage_faults import CANNOT_SAVE, storage_failure
 
 ASSETS = Path(__file__).resolve().parent / "web_assets"
 ORIGINS_ENV = "SCOPEBOT_WEB_ORIGINS"

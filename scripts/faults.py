@@ -42,9 +42,9 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.balancer import BalancerSettings, Nginx  # noqa: E402
-from bot.cluster import Cluster, Replica, kill_group  # noqa: E402
-from bot.definitions import UNAVAILABLE  # noqa: E402
+from bot.runtime.balancer import BalancerSettings, Nginx  # noqa: E402
+from bot.runtime.cluster import Cluster, Replica, kill_group  # noqa: E402
+from bot.domain.definitions import UNAVAILABLE  # noqa: E402
 from tests.integration import fake_slack  # noqa: E402
 
 PG = ("127.0.0.1", 5432)
@@ -182,7 +182,7 @@ class Rig:
         model, action_url = str(self.model), f"http://127.0.0.1:{self.action_port}/webhook"
 
         def command(replica_port: int, _action_port: int) -> list[str]:
-            return [sys.executable, "-m", "bot.cli", "run", "--model", model, "--port", str(replica_port),
+            return [sys.executable, "-m", "bot.runtime.cli", "run", "--model", model, "--port", str(replica_port),
                     "--action-url", action_url, "--host", "127.0.0.1"]
 
         nginx = Nginx(self.work / "nginx", [r.address for r in replicas],
@@ -198,7 +198,7 @@ class Rig:
 
     def start_actions(self) -> None:
         log = open(self.work / "actions.log", "ab")
-        self.actions = subprocess.Popen([sys.executable, "-m", "bot.cli", "actions", "--port", str(self.action_port)],
+        self.actions = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "actions", "--port", str(self.action_port)],
                                         cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         wait(lambda: _answers(f"http://127.0.0.1:{self.action_port}/health"), 180)
@@ -340,7 +340,7 @@ def kill_rasa(rig: Rig) -> Row:
     replica = rig.cluster.replicas[0]
 
     def inject() -> None:
-        pid = _group_member(replica.proc.pid, "channels.rasa_server")
+        pid = _group_member(replica.proc.pid, "bot.runtime.rasa_server")
         if pid:
             os.kill(pid, signal.SIGKILL)
 
@@ -553,7 +553,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if not _answers_tcp(addr):
             print(f"faults: {name} is not running on {addr[0]}:{addr[1]}", file=sys.stderr)
             return 2
-    from bot.cli import ensure_model
+    from bot.runtime.cli import ensure_model
 
     model = args.model or ensure_model(quiet=True)
     work = ROOT / "var" / f"faults-{uuid.uuid4().hex[:6]}"

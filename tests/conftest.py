@@ -17,7 +17,7 @@ def trained_model() -> Path:
 
     Generated training data is checked, not rewritten: a stale lookup file stops the run
     with a message, instead of being fixed behind the consistency test's back."""
-    from bot.cli import ensure_model
+    from bot.runtime.cli import ensure_model
 
     return ensure_model(quiet=True)
 

@@ -1,6 +1,11 @@
-"""The NLU side of scopebot: the only part of ``bot`` that knows about spaCy and Rasa.
+"""The NLU side of scopebot: the Rasa graph components and model loading.
 
 ``spacy_pipeline`` builds the offline spaCy pipeline, ``signal_resolver`` is the Rasa
 graph component that turns raw extractor output into canonical signals (its logic lives
-in the Rasa-free ``bot.mentions``), ``parser`` loads a trained model for batch use.
+in the Rasa-free ``bot.language.mentions``), ``batched_diet`` classifies a batch in one
+network call, ``parser`` loads a trained model for batch use, ``longtext`` parses long
+text in pieces. It may import Rasa, spaCy, ``bot.language``, ``bot.domain`` and
+``bot.config``; not ``bot.dialogue``, ``bot.views``, ``bot.rasa_ext``, the channels, the
+actions or the runtime. The class paths in ``config.yml`` point here (``bot.nlu.*``):
+moving a component means retraining.
 """

@@ -1,4 +1,4 @@
-"""Load a trained Rasa model and turn text into :class:`bot.signals.Signals`.
+"""Load a trained Rasa model and turn text into :class:`bot.domain.signals.Signals`.
 
 Used by the batch CLI (``scopebot classify``) and the evaluation; the bot itself gets
 the same entities from the Rasa server, so both paths share one model and one resolver.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.mentions import RESOLVER_NAME
-from bot.signals import Signals
-from bot.text import OffsetMap, chunk_offsets, chunks, clean_spans, truncate
+from bot.domain.signals import Signals
+from bot.language.mentions import RESOLVER_NAME
+from bot.language.text import OffsetMap, chunk_offsets, chunks, clean_spans, truncate
 
 
 @dataclass

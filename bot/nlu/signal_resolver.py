@@ -5,7 +5,7 @@ entity per real mention, tagged ``extractor: SignalResolver``, with a canonical 
 and, where the wording says so, ``role: excluded`` / ``role: planned``. The raw
 extractor entities stay in the message so ``rasa test nlu`` can score each extractor;
 everything downstream reads only the resolver's entities. The logic is in
-:mod:`bot.mentions`, which has no Rasa dependency.
+:mod:`bot.language.mentions`, which has no Rasa dependency.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.lexicon import load_lexicon
-from bot.mentions import RESOLVER_NAME, resolve
+from bot.language.lexicon import load_lexicon
+from bot.language.mentions import RESOLVER_NAME, resolve
 
 TOKENS = "text_tokens"
 #: Messages of these intents carry no scope: "how do I reset my iPhone" names no channel.

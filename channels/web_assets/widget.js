@@ -16,7 +16,7 @@
   if (!script || window.__scopebotWidget) { return; }
   window.__scopebotWidget = true;
 
-  var MAX_CHARS = 20000; // bot/settings.py MAX_MESSAGE_CHARS (a test keeps them equal)
+  var MAX_CHARS = 20000; // bot/config/settings.py MAX_MESSAGE_CHARS (a test keeps them equal)
   var SVG_NS = "http://www.w3.org/2000/svg";
   var data = script.dataset || {};
   var api = data.server

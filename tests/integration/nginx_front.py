@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.balancer import find_nginx
+from bot.runtime.balancer import find_nginx
 
 
 def need_nginx() -> str:

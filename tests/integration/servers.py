@@ -76,7 +76,7 @@ def start_bot(db: Path, log: Path, model: Path, port: int | None = None, action_
     action_port = action_port or free_port()
     env = {**os.environ, "SCOPEBOT_DB": str(db), "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
     out = open(log, "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--model", str(model), "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "run", "--model", str(model), "--port", str(port),
                              "--action-port", str(action_port)], cwd=ROOT, env=env,
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     bot = Bot(proc, port, action_port, db, log)

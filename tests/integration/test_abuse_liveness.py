@@ -10,7 +10,7 @@ meanwhile ``GET /`` and a second conversation must each answer within
 
 Entry points: ``scopebot classify`` (the CLI, one process for all inputs), REST, the web
 widget's API, Slack (signed events against the fake Slack API) and short answers to each
-follow-up question of bot/questions.yml.
+follow-up question of bot/domain/questions.yml.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import State, take_turn
-from bot.questions import load_questions
-from bot.settings import MAX_CLASSIFY_CHARS, MAX_MESSAGE_CHARS
+from bot.config.settings import MAX_CLASSIFY_CHARS, MAX_MESSAGE_CHARS
+from bot.dialogue.conversation import State, take_turn
+from bot.domain.questions import load_questions
 from tests.integration.fake_slack import FakeSlack, dm_event, event_callback, slack_post
 from tests.integration.servers import ROOT, Bot, post, start_bot
 
@@ -224,7 +224,7 @@ def test_classify_answers_every_pathological_input(trained_model, tmp_path):
     longest = _run("\n", MAX_CLASSIFY_CHARS)  # the most the CLI reads; the model sees two words
     texts = [*(PATHOLOGICAL[kind] for kind in SOME), TOO_LONG, longest, longest + "x" * 10]
     lines.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "classify", "--model", str(trained_model),
+    proc = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "classify", "--model", str(trained_model),
                            "--file", str(lines), "--format", "jsonl"], cwd=ROOT, capture_output=True,
                           text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]

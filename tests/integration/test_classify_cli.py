@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assessment import RECORD_FIELDS
+from bot.domain.assessment import RECORD_FIELDS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ EVIDENCE_TEXTS = [
 
 
 def scopebot(*args, stdin: str | None = None, model: Path | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "bot.cli", "classify", *args]
+    cmd = [sys.executable, "-m", "bot.runtime.cli", "classify", *args]
     if model is not None:
         cmd += ["--model", str(model)]
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=600)

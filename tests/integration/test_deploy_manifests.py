@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.balancer import BalancerSettings, Nginx
-from bot.cli import build_parser
+from bot.runtime.balancer import BalancerSettings, Nginx
+from bot.runtime.cli import build_parser
 from tests.integration.nginx_front import need_nginx
 from tests.integration.servers import ROOT
 
@@ -136,7 +136,7 @@ def test_compose_file_passes_the_compose_clients_schema_and_needs_the_external_u
 
 def test_compose_nginx_file_is_the_template_rendered():
     command = ["nginx-config", "--listen", "8080", "--replica", "rasa:5005"]
-    done = subprocess.run([sys.executable, "-m", "bot.cli", *command], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "bot.runtime.cli", *command], cwd=ROOT, capture_output=True, text=True,
                           timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "SCOPEBOT_MAX_BODY_BYTES": ""})
     assert done.returncode == 0, done.stderr

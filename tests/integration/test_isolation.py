@@ -294,13 +294,13 @@ def test_forget_deletes_a_conversation_everywhere(guarded):
     me = f"forget-{uuid.uuid4().hex[:6]}"
     assert rest(guarded, {"sender": me, "message": "We answer phone calls for a vet"}, REST_TOKEN)[0] == 200
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCOPEBOT_DB": str(guarded.db)}
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "forget", f"rest:{me}"], cwd=ROOT, capture_output=True,
-                         text=True, env=env, timeout=60)
+    out = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "forget", f"rest:{me}"], cwd=ROOT,
+                         capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0 and "deleted" in out.stdout, out.stderr
     assert not events(guarded.db, f"rest:{me}")
     status, replies, _ = rest(guarded, {"sender": me, "message": "/ask_brief"}, REST_TOKEN)
     assert status == 200 and brief_of(replies) is None  # a fresh start: nothing known
-    again = subprocess.run([sys.executable, "-m", "bot.cli", "forget", "rest:nobody-here"], cwd=ROOT,
+    again = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "forget", "rest:nobody-here"], cwd=ROOT,
                            capture_output=True, text=True, env=env, timeout=60)
     assert again.returncode == 0 and "nothing deleted" in again.stdout
 
@@ -323,7 +323,7 @@ def test_the_action_server_listens_on_loopback_and_sees_no_secret(guarded):
 
 
 def test_a_weak_rest_token_stops_the_start(trained_model, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--model", str(trained_model)], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "run", "--model", str(trained_model)], cwd=ROOT,
                          capture_output=True, text=True, timeout=60,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCOPEBOT_REST_TOKEN": "short",
                               "SCOPEBOT_DB": str(tmp_path / "x.db")})

@@ -1,4 +1,4 @@
-"""The Rasa server's parsing (bot.nlu.offload) on the real model: Rasa's own result for a
+"""The Rasa server's parsing (bot.rasa_ext.offload) on the real model: Rasa's own result for a
 message of ordinary length, long messages in pieces with bounded memory, and the event
 loop free while the model works."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench.long_message import scope_section
-from bot.nlu import offload
+from bot.config.settings import CHUNK_CHARS, MAX_MESSAGE_CHARS
+from bot.domain.signals import Signals
 from bot.nlu.parser import resolved_entities
-from bot.settings import CHUNK_CHARS, MAX_MESSAGE_CHARS
-from bot.signals import Signals
+from bot.rasa_ext import offload
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,11 @@ LAST = " Finally, customers also reach the support team by SMS."
 
 
 @pytest.fixture
-def processor(parser, monkeypatch):
+def processor(parser):
     from rasa.core.processor import MessageProcessor
 
-    original = MessageProcessor.parse_message
-    monkeypatch.setattr(offload, "_original_parse_message", original)
-    return parser.agent.processor, original, parser._loop
+    assert not offload.PATCH.installed  # Rasa's own method is what the offloaded one is compared with
+    return parser.agent.processor, MessageProcessor.parse_message, parser._loop
 
 
 def _parse(loop, how, proc, text):

@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.balancer import BalancerSettings, Nginx
-from bot.cluster import Cluster, Replica, kill_group
+from bot.runtime.balancer import BalancerSettings, Nginx
+from bot.runtime.cluster import Cluster, Replica, kill_group
 from tests.integration.nginx_front import need_nginx, wait_listening
 from tests.integration.servers import ROOT, free_port
 
@@ -164,7 +164,8 @@ def test_a_killed_replica_is_skipped_then_restarted(cluster):
 def test_cluster_command_refuses_a_half_configured_profile(tmp_path):
     model = tmp_path / "scopebot-unused.tar.gz"
     model.touch()  # never loaded: the profile check comes first
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "cluster", "--replicas", "2", "--model", str(model)],
+    done = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "cluster", "--replicas", "2",
+                           "--model", str(model)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"})
     assert done.returncode == 2 and "DATABASE_URL" in done.stderr

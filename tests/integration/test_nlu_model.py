@@ -59,7 +59,7 @@ def test_duplicates_from_several_extractors_become_one_mention(parser):
 
 
 def test_every_resolved_value_is_canonical(parser):
-    from bot.vocabulary import CANONICAL
+    from bot.domain.vocabulary import CANONICAL
 
     text = ("We're an insurer: 20k claims a month, calls and emails, we'd like a nearshore partner to "
             "own QA and reporting and cut handle time, with a chatbot for FNOL.")
@@ -75,7 +75,7 @@ def test_batched_parsing_equals_one_message_at_a_time(parser):
     ones the bot gets for each message alone, including long texts cut into chunks."""
     import yaml
 
-    from bot.paths import PROJECT_ROOT
+    from bot.config.paths import PROJECT_ROOT
 
     cases = yaml.safe_load((PROJECT_ROOT / "heldout/assessment_cases.yml").read_text(encoding="utf-8"))
     texts = [c["text"] for c in (cases["cases"] if isinstance(cases, dict) else cases)][:40]
@@ -98,9 +98,9 @@ def test_eager_weight_building_predicts_exactly_like_rasas_own_loading(parser, t
     a parser loaded the way Rasa itself loads DIET must give the very same outputs."""
     from rasa.nlu.classifiers.diet_classifier import DIET
 
-    from bot.evaluation import load_cases
     from bot.nlu.batched_diet import BatchedDIETClassifier
     from bot.nlu.parser import ScopeParser
+    from bot.runtime.evaluation import load_cases
 
     monkeypatch.setattr(BatchedDIETClassifier, "model_class", staticmethod(lambda: DIET))
     stock = ScopeParser(trained_model)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.definitions import UNAVAILABLE
+from bot.domain.definitions import UNAVAILABLE
 from tests.integration.nginx_front import need_nginx, wait_listening
 from tests.integration.servers import ROOT, assessment, free_port, post, start_bot, wait_ready
 
@@ -160,9 +160,9 @@ def test_rest_senders_are_bounded_and_namespaced_on_postgres(replicas, database_
 def test_forget_and_retention_delete_from_postgres_and_redis(replicas, database_url, redis_url, production_env):
     import redis
 
-    from bot.profiles import Profile
-    from bot.retention import database_url as store_url
-    from bot.retention import purge
+    from bot.runtime.profiles import Profile
+    from bot.runtime.retention import database_url as store_url
+    from bot.runtime.retention import purge
 
     a, _ = replicas
     gone, old, kept = (f"{kind}-{uuid.uuid4().hex[:8]}" for kind in ("forget", "old", "kept"))
@@ -170,9 +170,9 @@ def test_forget_and_retention_delete_from_postgres_and_redis(replicas, database_
         assert a.send(me, "We answer email for a school")
     lock = redis.Redis.from_url(redis_url)
     lock.set(f"scopebot:lock:rest:{gone}", "left behind")
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "forget", f"rest:{gone}"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60, env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT),
-                                                     **production_env})
+    out = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "forget", f"rest:{gone}"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60,
+                         env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **production_env})
     assert out.returncode == 0 and "deleted" in out.stdout, out.stderr
     assert _events_of(database_url, f"rest:{gone}") == 0 and not lock.exists(f"scopebot:lock:rest:{gone}")
     assert not [r for r in a.send(gone, "/ask_brief") if (r.get("custom") or {}).get("type") == "brief"]
@@ -197,7 +197,7 @@ def test_the_action_server_gets_no_database_or_redis_url(replicas):
 
 def _balanced(backends: list[str], prefix: Path):
     """Real nginx (the config `scopebot cluster` renders) in front of ``backends``; returns (url, stop)."""
-    from bot.balancer import BalancerSettings, Nginx
+    from bot.runtime.balancer import BalancerSettings, Nginx
 
     need_nginx()
     port = free_port()
@@ -272,7 +272,7 @@ def test_sigkill_of_a_replica_behind_nginx_loses_no_turn_and_its_restart_resumes
 
 def _start_actions(port: int, log: Path) -> subprocess.Popen:
     out = open(log, "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "actions", "--port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "actions", "--port", str(port)], cwd=ROOT,
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
     deadline = time.monotonic() + 120
@@ -323,7 +323,7 @@ def test_unreachable_service_at_start_is_a_clear_error_within_seconds(trained_mo
         env.pop("REDIS_URL", None)
     env[variable] = url
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--model", str(trained_model),
+    proc = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "run", "--model", str(trained_model),
                            "--port", str(free_port()), "--action-port", str(free_port())],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
@@ -460,7 +460,7 @@ def test_concurrent_turns_of_one_conversation_on_two_replicas_are_stored_once_in
 def test_the_lock_is_atomic_and_only_its_holder_releases_it(redis_url):
     import asyncio
 
-    from channels.lock_store import RELEASE_SCRIPT, AtomicRedisLockStore
+    from bot.rasa_ext.lock_store import RELEASE_SCRIPT, AtomicRedisLockStore
 
     host, port_db = redis_url.split("//", 1)[1].split(":")
     port, db = (int(x) for x in port_db.split("/"))
@@ -496,8 +496,8 @@ def test_redis_acl_users_are_used_and_a_wrong_password_is_a_storage_error(redis_
 
     import redis
 
-    from channels.lock_store import AtomicRedisLockStore
-    from channels.storage_faults import StorageUnavailable
+    from bot.rasa_ext.lock_store import AtomicRedisLockStore
+    from bot.rasa_ext.storage_faults import StorageUnavailable
 
     admin = redis.Redis.from_url(redis_url)
     user, password = f"scopebot-test-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex

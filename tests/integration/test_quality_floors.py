@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from bench.keyword_baseline import channels, classify
-from bot.evaluation import evaluate_cases, load_cases, summarise_cases
-from bot.realtext import load, score
-from bot.realtext_eval import peer_predictor, scopebot_predictor
+from bot.runtime.evaluation import evaluate_cases, load_cases, summarise_cases
+from bot.runtime.realtext import load, score
+from bot.runtime.realtext_eval import peer_predictor, scopebot_predictor
 
 FLOORS = yaml.safe_load((Path(__file__).parents[1] / "quality_floors.yml").read_text(encoding="utf-8"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import rasa_bin, rasa_env
+from bot.runtime.childenv import rasa_bin, rasa_env
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

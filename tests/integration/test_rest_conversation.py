@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
-from bot.definitions import RESTARTED, STEER_BACK, define
-from bot.replies import NOTHING_TO_BRIEF
+from bot.domain.definitions import RESTARTED, STEER_BACK, define
+from bot.views.replies import NOTHING_TO_BRIEF
 from tests.integration.servers import assessment, post, start_bot
 
 pytestmark = pytest.mark.slow

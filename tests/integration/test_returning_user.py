@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.conversation import NOTHING_NEW, RESUMED
+from bot.dialogue.conversation import NOTHING_NEW, RESUMED
 from tests.integration.servers import assessment, start_bot
 
 pytestmark = pytest.mark.slow

@@ -27,7 +27,7 @@ def session(trained_model, tmp_path_factory):
     env = {**os.environ, "SCOPEBOT_DB": str(work / "shell.db"), "RASA_TELEMETRY_ENABLED": "false"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "shell", "--model", str(trained_model),
+    proc = subprocess.run([sys.executable, "-m", "bot.runtime.cli", "shell", "--model", str(trained_model),
                            "--action-port", str(free_port())], input="\n".join(LINES) + "\n", cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=400)
     with open(log, encoding="utf-8", errors="replace") as f:

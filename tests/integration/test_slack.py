@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.definitions import RESTARTED
+from bot.domain.definitions import RESTARTED
 from tests.integration.fake_slack import (
     BOT_ID,
     BOT_USER,

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.rasa_ext.storage_faults import CANNOT_SAVE
 from channels.slack import WILL_RETRY
-from channels.storage_faults import CANNOT_SAVE
 from tests.integration.fake_slack import FakeSlack, dm_event, event_callback, slack_post
 from tests.integration.fault_proxy import FaultProxy
 from tests.integration.servers import Bot, assessment, post, start_bot
@@ -194,7 +194,7 @@ def test_database_waits_are_bounded_connect_and_statement(database_url):  # noqa
     a server-side timeout. (Rasa's own engine would wait for ever on both.)"""
     from sqlalchemy.exc import OperationalError
 
-    from channels.tracker_store import CONNECT_TIMEOUT_S, ReconnectingSQLTrackerStore
+    from bot.rasa_ext.tracker_store import CONNECT_TIMEOUT_S, ReconnectingSQLTrackerStore
 
     proxy = FaultProxy(PG).start()
     try:
@@ -217,7 +217,7 @@ def test_database_waits_are_bounded_connect_and_statement(database_url):  # noqa
 def test_tls_settings_reach_the_drivers(database_url):  # noqa: F811 - the imported fixture
     """The machine's PostgreSQL and Redis speak no TLS, so asking for it must fail, and say so:
     proof that ``sslmode`` and ``rediss://`` are acted on, not dropped."""
-    from bot.profiles import Profile, check_services
+    from bot.runtime.profiles import Profile, check_services
 
     _need(REDIS, "Redis")
     ssl_off = _pg()

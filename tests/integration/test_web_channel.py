@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from bot.webchat import MAX_BODY_BYTES, MAX_MESSAGE_CHARS
+from channels.webchat import MAX_BODY_BYTES, MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.slow
 

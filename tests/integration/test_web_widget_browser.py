@@ -165,11 +165,11 @@ def test_quoted_words_on_the_card_stay_text(visit):
     extract such a span on purpose); the card itself is built by the real bot code."""
     import json
 
-    from bot.assessment import assess
-    from bot.replies import assessment_message
-    from bot.signals import Signals
-    from bot.view import build_view
-    from bot.webchat import bot_view
+    from bot.domain.assessment import assess
+    from bot.domain.signals import Signals
+    from bot.views.replies import assessment_message
+    from bot.views.view import build_view
+    from channels.webchat import bot_view
 
     attack = '<img src=x onerror="window.__pwned=1">hotline<script>window.__pwned=2</script>'
     signals = Signals.from_entities([{"entity": "channel", "value": "voice", "start": 0, "end": len(attack),

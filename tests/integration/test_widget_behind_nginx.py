@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from bot.balancer import BalancerSettings, Nginx
+from bot.runtime.balancer import BalancerSettings, Nginx
 from tests.integration.nginx_front import need_nginx, wait_listening
 from tests.integration.servers import free_port
 from tests.integration.test_web_widget_browser import TIMEOUT, Visit, find_chromium

@@ -212,7 +212,7 @@ def test_the_checks_catch_the_patterns_that_froze_the_bot():
     from regexploit.redos import find
 
     assert find(SreOpParser().parse_sre(r"^[\s,/&+]*(?:and|or|nor|&|/|,|\+)?[\s,/&+]*(?:and|or)?\s*$"))
-    from bot.conversation import _NUMBER
+    from bot.dialogue.conversation import _NUMBER
 
     old_number = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.I)
     assert _growth(old_number, "", "1", "a") and not _growth(_NUMBER, "", "1", "a")
@@ -229,7 +229,7 @@ def _random_texts(vocabulary: list[str], count: int = 20000, seed: int = 7) -> I
 
 
 def test_volume_answer_number_is_found_where_the_old_pattern_found_it():
-    from bot.conversation import _NUMBER
+    from bot.dialogue.conversation import _NUMBER
 
     old = re.compile(r"~?\d[\d,.]*\s*(?:k|m|mm|thousand|million)?\b", re.IGNORECASE)
     for text in _random_texts(list("0123456789,.~ kmKx\n-") + ["mm", "thousand", "million", "  "]):
@@ -247,15 +247,15 @@ def test_volume_answer_number_is_found_where_the_old_pattern_found_it():
       "and", "rejected", "ruled out", "shelved"]),
 ])
 def test_mention_cues_match_what_the_old_patterns_matched(name: str, old: str, vocabulary: list[str]):
-    import bot.mentions
+    import bot.language.mentions
 
-    before, now = re.compile(old, re.IGNORECASE), getattr(bot.mentions, name)
+    before, now = re.compile(old, re.IGNORECASE), getattr(bot.language.mentions, name)
     for text in _random_texts(vocabulary):
         assert bool(before.match(text)) == bool(now.match(text)), text
 
 
 def test_code_spans_and_headings_in_slack_text():
-    from channels.mrkdwn import _code_spans, markdown_to_mrkdwn
+    from bot.views.mrkdwn import _code_spans, markdown_to_mrkdwn
 
     assert _code_spans("a `x` b ``y ` z`` c") == [(2, 5), (8, 17)]
     assert _code_spans("``` no closer `") == []

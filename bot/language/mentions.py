@@ -1,0 +1,473 @@
+"""From raw extractor output to canonical, de-duplicated mentions with roles.
+
+Rasa runs several extractors (DIET and the lookup-table ``RegexEntityExtractor``); they
+find the same words twice, sometimes with different types or spans. This module merges
+them, maps each mention to its canonical value (``bot.language.lexicon``) and reads the words
+around it: "we don't do phone" (excluded), "WhatsApp next year" (planned), "only calls"
+(voice is exclusive), "5,000 calls a month" (volume). Plain Python, no Rasa import: the
+Rasa component ``bot.nlu.signal_resolver`` is a thin wrapper around :func:`resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping, Optional
+
+from bot.domain.vocabulary import CANONICAL
+from bot.language.cues import load_cues
+from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon
+from bot.language.senses import TokenIndex, read_sense
+
+RESOLVER_NAME = "SignalResolver"
+LEXICON_EXTRACTORS = ("RegexEntityExtractor", MATCHER_NAME)
+#: Types whose mentions can be withdrawn or planned (others are attributes or goals).
+ROLE_TYPES = ("channel", "process", "goal", "automation")
+#: DIET's role guesses below this confidence are ignored (its role head sees little data).
+MIN_ROLE_CONFIDENCE = 0.8
+_FLIP_SOURCING = {"outsourced": "in_house", "in_house": "outsourced"}
+#: When two lexicon matches cover the same words, the earlier type wins unless DIET,
+#: which saw the context, says otherwise ("retention" is a goal and a process).
+TYPE_PRIORITY = ("model", "channel", "process", "automation", "integration", "goal",
+                 "direction", "sourcing", "location", "industry", "volume")
+
+_WORD = re.compile(r"[\w'/%+&-]+|[.,;:!?()\n\u2013\u2014\u2022]")
+#: A lone dash between spaces ("please don't visit - use phone") also ends a clause.
+_CLAUSE_END = {".", ";", "!", "?", "\n", "(", ")", ":", "-", "--", "\u2013", "\u2014", "\u2022"}
+#: The cue words are data (bot/language/cues.yml, validated at load); these names keep the reader's.
+_CUES = load_cues()
+_SCOPE_RESET = _CUES.scope_reset
+_NEGATION = _CUES.negation
+_NEGATION_BIGRAMS = _CUES.negation_bigrams
+_NOT_NEGATION = _CUES.not_negation
+_PLANNED = _CUES.planned
+#: Verbs of handing work over: a plan to outsource existing work does not make that work new.
+_HANDOVER = _CUES.handover
+_LATER_PHASE = re.compile(r"\bphase (?:two|2|ii|three|3|iii)\b", re.IGNORECASE)
+_PLANNED_AFTER = re.compile(
+    r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
+    r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|the future|a few months|phase \w+)"
+    r"|by (?:q[1-4]|next year|the end of)"
+    r"|(?:[\w-]+\s+){0,2}(?:(?:is|are|will be|to be|be|possibly|maybe|being)\s*)?(?:planned|launching"
+    r"|coming(?!\s+(?:in|into|through|from|at))|on the roadmap)\b"
+    r"|(?:[\w-]+\s+){0,2}(?:will be|to be|be|being)\s+added\b"
+    r"|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
+    re.IGNORECASE,
+)
+_EXCLUDED_AFTER = re.compile(
+    r"^\s*(?:(?:is|are|'s|was|were)\s*)?(?:(?:not|n't)\b|out\b|off the table|gone|no longer"
+    r"|dropped|cancelled|canceled|excluded|not needed|out of scope"
+    r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
+    re.IGNORECASE,
+)
+_EXCLUSIVE = _CUES.exclusive
+_EXCLUSIVE_AFTER = re.compile(r"^\s*(?:-\s*)?only\b", re.IGNORECASE)
+_PROGRAM = re.compile(r"program|programme|management|escalat|framework|root.cause|backlog|resolution",
+                      re.IGNORECASE)
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30,
+                 "forty": 40, "fifty": 50, "hundred": 100, "few": 3, "couple": 2,
+                 "several": 5, "dozen": 12, "half": 0.5}
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
+          "hundred": 1e2, "b": 1e9, "billion": 1e9, "dozen": 12}
+_UNIT_AFTER = re.compile(
+    r"^[\s+~-]*(?:(?:inbound|outbound|support|customer|monthly|daily|weekly|new|incoming|"
+    r"outgoing|sales|service|voice|phone|live|web|email|e-mail|chat|whatsapp|social|sms|text|"
+    r"billing|order|claims?|invoices?)\s+){0,3}"
+    r"(?P<unit>calls?|tickets?|emails?|e-mails?|chats?|contacts?|messages?|interactions?|"
+    r"conversations?|cases?|inquir(?:y|ies)|enquir(?:y|ies)|requests?|claims?|invoices?|"
+    r"applications?|orders?|transactions?|leads?|dials?|minutes?|employees?|staff|agents?|"
+    r"seats?|customers?|users?|members?|patients?|policies|policyholders|accounts?|"
+    r"subscribers?|documents?|records?|dms?|texts?|reviews?|posts?|items?|shipments?)?",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(
+    r"(?:a|per|each|every|/|an|in a|p)\s*(?P<p>day|week|month|year|mo|wk|yr|hour|quarter)\b"
+    r"|(?P<adv>daily|weekly|monthly|yearly|annually|hourly|quarterly)",
+    re.IGNORECASE,
+)
+_PERIOD_NAMES = {"mo": "month", "wk": "week", "yr": "year", "daily": "day", "weekly": "week",
+                 "monthly": "month", "yearly": "year", "annually": "year"}
+
+
+@dataclass
+class Mention:
+    """One resolved mention: a canonical value at a place in the text."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+    role: Optional[str] = None
+    sources: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_entity(self) -> dict[str, Any]:
+        ent: dict[str, Any] = {
+            "entity": self.entity, "value": self.value, "start": self.start, "end": self.end,
+            "text": self.text, "extractor": RESOLVER_NAME, "sources": sorted(set(self.sources)),
+        }
+        if self.role:
+            ent["role"] = self.role
+        ent.update(self.extra)
+        return ent
+
+
+# ----- reading the words around a mention -------------------------------------------
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> list[str]:
+    """Words before ``start`` back to a clause boundary or a scope reset, nearest last."""
+    words: list[str] = []
+    for word, _s, _e in reversed([t for t in tokens if t[2] <= start]):
+        if word in _CLAUSE_END or word in _SCOPE_RESET or len(words) >= limit:
+            break
+        words.append(word)
+    return list(reversed(words))
+
+
+#: "We don't have time to answer the phone": a negation about the buyer's capacity (cues.yml).
+_CAPACITY = _CUES.capacity
+
+
+def _is_negated(words: list[str]) -> bool:
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if (w, nxt) in _NOT_NEGATION:
+            continue
+        if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
+            return not (_CAPACITY & set(words[i + 1:]))
+    return False
+
+
+def context_role(text: str, start: int, end: int,
+                 tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
+    """``excluded``, ``planned`` or None, read from cue words around the mention."""
+    toks = tokens if tokens is not None else _tokens(text)
+    if _is_negated(_left_clause(toks, start, limit=6)):
+        return "excluded"
+    after = right_cue_role(text, end)
+    if after:
+        return after
+    left_wide = _left_clause(toks, start, limit=9)
+    if _WEIGHED & set(left_wide) and _asks(text, end) and not _HANDOVER & set(left_wide):
+        return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
+    if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
+        if _HANDOVER & set(left_wide):
+            return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
+        return "planned"
+    return None
+
+
+#: A question that weighs an option ("Should we offer live chat?") puts it under consideration.
+_WEIGHED = _CUES.weighed
+_SENTENCE_STOP = ".!;\n"
+
+
+def _asks(text: str, end: int) -> bool:
+    """True when the sentence holding ``end`` ends with a question mark (looks 80 chars ahead)."""
+    for ch in text[end:end + 80]:
+        if ch == "?":
+            return True
+        if ch in _SENTENCE_STOP:
+            return False
+    return False
+
+
+#: "The chat line has been pulled", "the hotline was shut down": a closure is the last word
+#: on that signal however often it was named before (3a.3, now not then).
+_CLOSED_AFTER = re.compile(
+    r"^[^.;!?\n]{0,25}?\b(?:has been|have been|had been|was|were|got|is being|are being|is now|are now)\s+"
+    r"(?:pulled|shut|shut down|closed|closed down|discontinued|scrapped|removed|retired|taken down"
+    r"|switched off|turned off|axed|wound down|phased out)\b",
+    re.IGNORECASE,
+)
+
+
+def is_closed(text: str, end: int) -> bool:
+    """True when the words right after a mention say it was shut down or taken away."""
+    return bool(_CLOSED_AFTER.match(text[end:end + 80]))
+
+
+_FUTURE_YEAR = re.compile(r"^\s*(?:in|by|from|during)\s+(?:q[1-4]\s+)?(20\d\d)\b", re.IGNORECASE)
+
+
+def right_cue_role(text: str, end: int) -> Optional[str]:
+    """A role stated *after* the mention ("phone is out of scope", "chat next year")."""
+    after = text[end:end + 60]
+    if _PLANNED_AFTER.match(after):  # before the "isn't" check: "isn't live yet" is a plan
+        return "planned"
+    year = _FUTURE_YEAR.match(after)
+    if year and int(year.group(1)) >= date.today().year:  # "email in 2000" is history, still in use
+        return "planned"
+    if _EXCLUDED_AFTER.match(after):
+        return "excluded"
+    return None
+
+
+def is_exclusive(text: str, start: int, end: int,
+                 tokens: Optional[list[tuple[str, int, int]]] = None) -> bool:
+    """True for "only phone", "just calls", "phone-only", "voice only"."""
+    toks = tokens if tokens is not None else _tokens(text)
+    before = [w for w, _s, e in toks if e <= start][-4:]
+    return bool(_EXCLUSIVE & set(before)) or bool(_EXCLUSIVE_AFTER.match(text[end:end + 12]))
+
+
+def parse_number(span: str) -> Optional[float]:
+    """'5,000' -> 5000, '10k' -> 10000, '2.5 million' -> 2.5e6, 'a few hundred' -> 300."""
+    s = span.lower().replace(",", "").replace("~", " ").replace("+", " ").strip()
+    m = re.match(r"^(\d+(?:\.\d+)?)\s*([a-z]+)?", s)
+    if m:
+        value = float(m.group(1))
+        scale = _SCALE.get(m.group(2) or "", 1.0)
+        rest = s[m.end():].split()
+        if rest and rest[0] in _SCALE:
+            scale *= _SCALE[rest[0]]
+        return value * scale
+    words = s.replace("-", " ").split()
+    if not words:
+        return None
+    value, seen = 0.0, False
+    for w in words:
+        if w in _NUMBER_WORDS and w not in ("hundred", "dozen"):
+            value += _NUMBER_WORDS[w]
+            seen = True
+        elif w in _SCALE:
+            value = (value or 1) * _SCALE[w]
+            seen = True
+    return value if seen else None
+
+
+def parse_volume(text: str, start: int, end: int) -> dict[str, Any]:
+    """Amount from the span, unit and period from the words right after it."""
+    out: dict[str, Any] = {"amount": parse_number(text[start:end])}
+    after = text[end:end + 80]
+    unit = _UNIT_AFTER.match(after)
+    if unit and unit.group("unit"):
+        word = unit.group("unit").lower().replace("e-mail", "email")
+        out["unit"] = word if word.endswith("s") or word in ("staff",) else word + "s"
+        after = after[unit.end():]
+    period = _PERIOD.search(after[:40])
+    if period:
+        p = (period.group("p") or period.group("adv")).lower()
+        out["period"] = _PERIOD_NAMES.get(p, p)
+    return out
+
+
+# ----- merging extractor output ------------------------------------------------------
+def _overlaps(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _span_len(e: Mapping[str, Any]) -> int:
+    return int(e["end"]) - int(e["start"])
+
+
+def _usable(entities: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for e in entities:
+        if e.get("extractor") == RESOLVER_NAME:
+            continue  # never re-resolve our own output
+        if e.get("entity") not in CANONICAL and e.get("entity") != "volume":
+            continue
+        if not isinstance(e.get("start"), int) or not isinstance(e.get("end"), int):
+            continue
+        out.append(dict(e))
+    return out
+
+
+def _pick_lexicon(mentions: list[dict[str, Any]], learned: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Among overlapping lexicon matches keep the longest; on a tie ask DIET, then priority."""
+    kept: list[dict[str, Any]] = []
+    ordered = sorted(mentions, key=lambda e: (-_span_len(e), e["start"]))
+    for cand in ordered:
+        clash = [k for k in kept if _overlaps(k, cand)]
+        if not clash:
+            kept.append(cand)
+            continue
+        if cand["entity"] == "direction" and all(k["entity"] != "direction" for k in clash):
+            kept.append(cand)  # "outbound" inside "outbound sales" states the direction too
+            continue
+        if cand["entity"] == "model" or all(k["entity"] == "model" for k in clash):
+            # A label ("answering service") is an attribute beside the work named by the same
+            # words; but "call" inside "call center" is the label, not a separate channel.
+            same_words = all((k["start"], k["end"]) == (cand["start"], cand["end"]) for k in clash)
+            if same_words and not any(k["entity"] == cand["entity"] for k in clash):
+                kept.append(cand)
+            continue
+        for k in clash:
+            if _span_len(k) == _span_len(cand) and k["entity"] != cand["entity"]:
+                diet_types = {d["entity"] for d in learned if _overlaps(d, cand)}
+                if cand["entity"] in diet_types and k["entity"] not in diet_types:
+                    kept[kept.index(k)] = cand
+    return sorted(kept, key=lambda e: e["start"])
+
+
+def resolve(text: str, entities: Iterable[Mapping[str, Any]],
+            lexicon: Optional[Lexicon] = None,
+            lemmas: Optional[Mapping[tuple[int, int], list[str]]] = None) -> list[Mention]:
+    """Merge raw extractor entities into canonical mentions with roles and flags.
+
+    ``lemmas`` optionally maps a ``(start, end)`` span to its token lemmas, so "calls"
+    or "emailed" resolve even when only the lemma is a known form.
+    """
+    lex = lexicon or load_lexicon()
+    raw = _usable(list(entities) + lex.find(text))
+    lexical = [e for e in raw if e.get("extractor") in LEXICON_EXTRACTORS]
+    learned = [e for e in raw if e.get("extractor") not in LEXICON_EXTRACTORS]
+    chosen = _pick_lexicon(lexical, learned)
+
+    candidates: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for e in chosen:
+        same = [d for d in learned if _overlaps(d, e) and d["entity"] == e["entity"]]
+        candidates.append((e, same))
+    for d in learned:
+        if any(_overlaps(d, e) for e in chosen):
+            continue  # the lexicon already found these words; DIET only adds its role
+        if any(_overlaps(d, c) for c, _ in candidates if c is not d):
+            continue
+        words = text[d["start"]:d["end"]].split()
+        phrase_unknown = len(words) > 1 and lex.canonical(d["entity"], " ".join(words), fuzzy=False) is None
+        if d["entity"] != "volume" and phrase_unknown:
+            continue  # DIET alone, on a phrase no form covers: on real text mostly a guess
+        candidates.append((d, [d]))
+
+    tokens = _tokens(text)
+    token_index = TokenIndex.of(tokens)
+    mentions: list[Mention] = []
+    for ent, diet_twins in sorted(candidates, key=lambda c: c[0]["start"]):
+        kind, start, end = ent["entity"], ent["start"], ent["end"]
+        span = text[start:end]
+        sources = [ent.get("extractor", "?")] + [d.get("extractor", "?") for d in diet_twins]
+        if kind == "volume":
+            vol = parse_volume(text, start, end)
+            if vol["amount"] is None:
+                continue
+            # A bare number found only by the regex ("24/7", "Q3 2027", "20 minutes") is
+            # a volume only when a unit or a period follows it.
+            if not diet_twins and not (vol.get("unit") or vol.get("period")):
+                continue
+            described = f"{vol['amount']:g}"
+            mentions.append(Mention("volume", described, start, end, span, None, sources, vol))
+            continue
+        # The lexicon as it is now decides the value, not the synonyms a model was trained
+        # with: a form taken out of the lexicon ("reports" as analytics) stops firing at once.
+        # Typo tolerance only for a single word that DIET alone tagged: a lexicon match is
+        # exact by construction, and on real text a near miss is usually another word
+        # ("internal" is not "internally", "insights" is not "nights").
+        fuzzy = ent.get("extractor") not in LEXICON_EXTRACTORS and len(span.split()) == 1
+        value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
+        if value is None:
+            continue
+        if value == "it_operations" and span[:3] == "it ":
+            continue  # "it supports every service": the pronoun, not IT (IT is written in capitals)
+        value, _check = read_sense(kind, value, span, token_index, start, end)
+        if value is None:
+            continue  # a topic, the buyer's own, routine or incidental (senses.yml)
+        # DIET learned the annotation convention for span edges ("partner", not "a
+        # partner"); use its span when it agrees on the type.
+        twin = next((d for d in diet_twins if d is not ent and len(diet_twins) == 1), None)
+        if twin is not None:
+            start, end = twin["start"], twin["end"]
+            span = text[start:end]
+        role = None
+        if kind in ROLE_TYPES:
+            role = context_role(text, start, end, tokens)
+            if role is None:
+                role = next((d.get("role") for d in diet_twins if d.get("role") in ("planned", "excluded")
+                             and float(d.get("confidence_role") or 0) >= MIN_ROLE_CONFIDENCE), None)
+        elif kind == "sourcing" and context_role(text, start, end, tokens) == "excluded":
+            value = _FLIP_SOURCING[value]  # "not outsourcing any of it" means in-house
+        extra: dict[str, Any] = {}
+        if kind == "channel" and value == "voice" and role is None and is_exclusive(text, start, end, tokens):
+            extra["exclusive"] = True
+        if kind == "process" and value == "complaints" and _PROGRAM.search(text[max(0, start - 40):end + 40]):
+            extra["program"] = True
+        if kind in ROLE_TYPES and is_closed(text, end):
+            role, extra["closed"] = "excluded", True
+        mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
+    _spread_list_roles(text, mentions)
+    return _merge_language_lists(text, _reconcile(mentions))
+
+
+def _reconcile(mentions: list[Mention]) -> list[Mention]:
+    """One reading per signal in a long text: the stance most of its mentions take.
+
+    A pasted RFP names the phone twenty times and once says "not even a voicemail"; one
+    negated or planned mention must not erase the rest. When plain mentions of a value
+    outnumber its negated or planned ones, those are dropped (and vice versa); on a tie
+    all are kept and :meth:`Signals.from_entities` applies its usual order (an explicit
+    negation wins, a plan loses to current scope). Sourcing likewise follows the majority
+    of its mentions, ties going to ``outsourced``: RFPs mention the buyer's in-house staff
+    beside the vendor they are hiring.
+    """
+    by_value: dict[tuple[str, str], list[Mention]] = {}
+    for m in mentions:
+        if m.entity in ROLE_TYPES:
+            by_value.setdefault((m.entity, m.value), []).append(m)
+    drop: set[int] = set()
+    for group in by_value.values():
+        plain = [m for m in group if m.role is None]
+        marked = [m for m in group if m.role is not None]
+        if any(m.extra.get("closed") for m in marked):
+            drop.update(id(m) for m in group if not m.extra.get("closed"))  # a closure is final
+        elif plain and marked and len(plain) != len(marked):
+            drop.update(id(m) for m in (marked if len(plain) > len(marked) else plain))
+    sourcing = [m for m in mentions if m.entity == "sourcing"]
+    counts = {v: sum(m.value == v for m in sourcing) for v in ("outsourced", "in_house")}
+    if counts["outsourced"] and counts["in_house"]:
+        loser = "in_house" if counts["outsourced"] >= counts["in_house"] else "outsourced"
+        drop.update(id(m) for m in sourcing if m.value == loser)
+    return [m for m in mentions if id(m) not in drop]
+
+
+def _merge_language_lists(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Russian, Ukrainian and English' is one multilingual requirement, not three."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and m.entity == prev.entity == "goal" and m.value == prev.value == "multilingual"
+                and _is_list_glue(text[prev.end:m.start])):
+            prev.end, prev.text = m.end, text[prev.start:m.end]
+            prev.sources = sorted(set(prev.sources) | set(m.sources))
+            continue
+        out.append(m)
+    return out
+
+
+def _is_list_glue(gap: str) -> bool:
+    """True when only list punctuation and "and"/"or" separate two mentions.
+
+    The pattern below backtracks badly on long runs of blanks, so the gap is bounded
+    first: a list separator is never longer than this, and the check stays linear.
+    """
+    return len(gap) <= MAX_LIST_GLUE and bool(_LIST_GLUE.match(gap))
+
+
+MAX_LIST_GLUE = 24
+#: Separators, then at most "and"/"or"/"nor" and a trailing "and"/"or", each followed by
+#: separators: every character has one place to go, so matching is linear.
+_LIST_GLUE = re.compile(r"^[\s,/&+]*(?:(?:and|or|nor)[\s,/&+]*(?:(?:and|or)\s*)?)?$", re.IGNORECASE)
+
+
+def _spread_list_roles(text: str, mentions: list[Mention]) -> None:
+    """A role covers the whole list it is attached to.
+
+    Forwards: "no phone, email or chat". Backwards, for roles stated after the list:
+    "email and web chat are out of scope", "SMS and WhatsApp next year".
+    """
+    for prev, cur in zip(mentions, mentions[1:]):
+        if cur.role is None and prev.role and prev.entity == cur.entity:
+            if _is_list_glue(text[prev.end:cur.start]):
+                cur.role = prev.role
+                cur.extra.pop("exclusive", None)
+    for prev, cur in reversed(list(zip(mentions, mentions[1:]))):
+        if prev.role is None and cur.role and prev.entity == cur.entity:
+            if _is_list_glue(text[prev.end:cur.start]) and right_cue_role(text, cur.end) == cur.role:
+                prev.role = cur.role
+                prev.extra.pop("exclusive", None)

@@ -1,0 +1,172 @@
+"""Sense checks: is this mention a signal of the work in scope, or just a word? (spec 3a)
+
+The lexicon says what a surface form *can* mean. Real descriptions are full of the same
+words used otherwise: callers asking *about* payroll, concert *tickets*, the buyer's *own*
+analysts, a *voicemail and messaging* option. The checks in ``senses.yml`` read the cue
+words around a mention, inside its clause, and drop it when they show it is a topic, owned
+by the buyer, routine reporting or incidental. They are data, each naming the spec principle
+it implements, so a domain person can read and extend them.
+
+Plain Python; every pattern used here is linear-time (see the tokeniser in bot.language.mentions).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Sequence
+
+import yaml
+
+from bot.domain.vocabulary import BACK_OFFICE_PROCESSES, CANONICAL, CONTACT_PROCESSES
+from bot.language.lexicon import normalise
+
+SENSES_PATH = Path(__file__).with_name("senses.yml")
+#: Tokens that end a clause: a cue on the other side of one does not apply.
+CLAUSE_END = frozenset({".", ";", "!", "?", "\n", ":", "•"})
+#: "and the", "or a", ", their": a new noun phrase starts, so cues after it describe something else.
+NEW_PHRASE = frozenset({"and", "or", ",", "plus"})
+DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "your", "my", "his", "her", "any", "all"})
+GROUPS = {"back_office": BACK_OFFICE_PROCESSES, "contact": CONTACT_PROCESSES}
+Token = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    principle: str
+    targets: frozenset[tuple[str, str]]  # (entity, value)
+    forms: frozenset[str]  # empty: every form
+    window: int
+    drop_if_before: tuple[str, ...]
+    drop_if_after: tuple[str, ...]
+    keep_only_if_near: tuple[str, ...]
+    becomes: Optional[str] = None
+    promote_if_near: tuple[str, ...] = ()
+
+    def applies(self, entity: str, value: str, surface: str) -> bool:
+        if (entity, value) not in self.targets:
+            return False
+        return not self.forms or normalise(surface) in self.forms
+
+    def drops(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        left = " " + " ".join(before[-self.window:]) + " "
+        right = " " + " ".join(after[: self.window]) + " "
+        if any(f" {cue} " in left for cue in self.drop_if_before):
+            return True
+        if any(f" {cue} " in right for cue in self.drop_if_after):
+            return True
+        if self.keep_only_if_near:
+            return not any(f" {cue} " in left or f" {cue} " in right for cue in self.keep_only_if_near)
+        return False
+
+    def promotes(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        """True when the words around call for ``becomes`` instead of the lexicon's value."""
+        if not self.becomes:
+            return False
+        left = " " + " ".join(before[-self.window:]) + " "
+        right = " " + " ".join(after[: self.window]) + " "
+        return any(f" {cue} " in left or f" {cue} " in right for cue in self.promote_if_near)
+
+
+def _check_from(raw: dict) -> Check:
+    targets: set[tuple[str, str]] = set()
+    for entity, values in raw["applies_to"].items():
+        if entity not in CANONICAL:
+            raise ValueError(f"senses.yml {raw['id']}: unknown entity {entity!r}")
+        for value in GROUPS.get(values, values) if isinstance(values, str) else values:
+            if value not in CANONICAL[entity]:
+                raise ValueError(f"senses.yml {raw['id']}: {entity}.{value} is not canonical")
+            targets.add((entity, value))
+    unknown = set(raw) - {"id", "principle", "applies_to", "forms", "window", "drop_if_before",
+                          "drop_if_after", "keep_only_if_near", "becomes", "promote_if_near"}
+    if unknown:
+        raise ValueError(f"senses.yml {raw['id']}: unknown keys {sorted(unknown)}")
+    if not raw.get("principle"):
+        raise ValueError(f"senses.yml {raw['id']}: every check names its principle")
+
+    def cues(key: str) -> tuple[str, ...]:
+        return tuple(str(c).lower() for c in raw.get(key) or ())
+
+    return Check(
+        id=raw["id"], principle=" ".join(str(raw["principle"]).split()), targets=frozenset(targets),
+        forms=frozenset(normalise(str(f)) for f in raw.get("forms") or ()), window=int(raw.get("window", 4)),
+        drop_if_before=cues("drop_if_before"), drop_if_after=cues("drop_if_after"),
+        keep_only_if_near=cues("keep_only_if_near"), becomes=_becomes(raw, targets),
+        promote_if_near=cues("promote_if_near"),
+    )
+
+
+def _becomes(raw: dict, targets: set[tuple[str, str]]) -> Optional[str]:
+    value = raw.get("becomes")
+    if value is None:
+        return None
+    entities = {e for e, _ in targets}
+    if not any(value in CANONICAL[e] for e in entities):
+        raise ValueError(f"senses.yml {raw['id']}: becomes {value!r} is not canonical")
+    return str(value)
+
+
+@lru_cache(maxsize=None)
+def load_checks(path: Path = SENSES_PATH) -> tuple[Check, ...]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    checks = tuple(_check_from(c) for c in raw["checks"])
+    ids = [c.id for c in checks]
+    if len(ids) != len(set(ids)):
+        raise ValueError("senses.yml: duplicate check ids")
+    return checks
+
+
+@dataclass(frozen=True)
+class TokenIndex:
+    """A text's tokens with their start and end offsets, built once per text so that each
+    mention finds its clause by binary search instead of a scan of the whole text."""
+
+    tokens: Sequence[Token]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token]) -> TokenIndex:
+        return cls(tokens, tuple(t[1] for t in tokens), tuple(t[2] for t in tokens))
+
+
+def _clause_words(index: TokenIndex, start: int, end: int, limit: int = 12) -> tuple[list[str], list[str]]:
+    """Words before ``start`` (nearest last) and after ``end``, inside the mention's clause."""
+    tokens = index.tokens
+    first_after = bisect_left(index.starts, end)
+    last_before = bisect_right(index.ends, start)
+    before: list[str] = []
+    for word, _s, _e in reversed(tokens[max(0, last_before - limit - 1):last_before]):
+        if word in CLAUSE_END or len(before) >= limit:
+            break
+        before.append(word)
+    after: list[str] = []
+    for word, _s, _e in tokens[first_after:first_after + limit + 1]:
+        if word in CLAUSE_END or len(after) >= limit:
+            break
+        if after and after[-1] in NEW_PHRASE and word in DETERMINERS:
+            break  # "... applications and the helpline": a new noun phrase, not a modifier
+        after.append(word)
+    return list(reversed(before)), after
+
+
+def read_sense(entity: str, value: str, surface: str, tokens: Sequence[Token] | TokenIndex,
+               start: int, end: int) -> tuple[Optional[str], Optional[str]]:
+    """(value, check id): the value this mention stands for in its context, or None when a
+    check says it is not a signal; the id names the check that decided (None: no check did).
+
+    Pass a :class:`TokenIndex` when reading many mentions of one text."""
+    index = tokens if isinstance(tokens, TokenIndex) else TokenIndex.of(tokens)
+    before: Optional[tuple[list[str], list[str]]] = None
+    for check in load_checks():
+        if not check.applies(entity, value, surface):
+            continue
+        before = before or _clause_words(index, start, end)
+        if check.drops(*before):
+            return None, check.id
+        if check.promotes(*before):
+            return check.becomes, check.id
+    return value, None

@@ -1,0 +1,58 @@
+"""The environments of the processes scopebot starts: Rasa's, and what the action server may see.
+
+Every command that starts Rasa (``scopebot train``/``run``, the supervisor, the evaluations)
+takes :func:`rasa_env` and :func:`rasa_bin` from here, so none of them imports the CLI for it
+(they used to, and the CLI imported them back: an import cycle).
+
+The action server only runs the domain code (``actions/`` -> ``bot``): it needs no
+database, no Redis and no Slack or API secret. Handing it the whole environment (where
+``.env`` has put SLACK_BOT_TOKEN, DATABASE_URL with its password, ...) would put those
+secrets within reach of anything that runs there. So it gets an allow-list: the basics a
+Python process needs, locale, Rasa/TensorFlow/Sanic tuning, and of ours only the settings the
+actions read (the session idle time).
+
+It listens on loopback unless ``SCOPEBOT_ACTION_HOST`` says otherwise (an action server on
+another machine than Rasa needs ``0.0.0.0`` and a private network in between).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Mapping
+
+from bot.config.paths import PROJECT_ROOT
+
+__all__ = ["action_env", "ACTION_HOST_ENV", "DEFAULT_ACTION_HOST", "rasa_bin", "rasa_env"]
+
+ACTION_HOST_ENV = "SCOPEBOT_ACTION_HOST"
+DEFAULT_ACTION_HOST = "127.0.0.1"
+
+_KEEP = {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP",
+         "VIRTUAL_ENV", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "LOG_LEVEL", "LOG_LEVEL_LIBRARIES"}
+_KEEP_PREFIXES = ("LC_", "PYTHON", "RASA_", "TF_", "ACTION_SERVER_")
+#: Settings of ours that the actions themselves read (no secret among them).
+_KEEP |= {"SCOPEBOT_SESSION_IDLE_MINUTES"}
+
+
+def action_env(env: Mapping[str, str] = os.environ, host: str = "") -> dict[str, str]:
+    """The action server's environment: the allow-listed part of ``env``, listening on ``host``
+    (default: ``SCOPEBOT_ACTION_HOST``, else loopback)."""
+    kept = {k: v for k, v in env.items() if k in _KEEP or k.startswith(_KEEP_PREFIXES)}
+    # rasa_sdk binds to SANIC_HOST (its default is every interface).
+    kept["SANIC_HOST"] = host or (env.get(ACTION_HOST_ENV) or "").strip() or DEFAULT_ACTION_HOST
+    return kept
+
+
+def rasa_env() -> dict[str, str]:
+    """Environment for every Rasa process: no telemetry, project importable, quiet TF."""
+    env = dict(os.environ)
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def rasa_bin() -> str:
+    return str(Path(sys.executable).with_name("rasa"))

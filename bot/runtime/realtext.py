@@ -1,0 +1,373 @@
+"""The real-text corpus: public descriptions reworded, gold-labelled, split by source.
+
+Buyers paste RFP scope sections, case-study paragraphs, forum posts and e-mails. The
+corpus in ``data/realtext/`` holds such texts from public pages (each item names its
+page's address), reworded in the project's own words and labelled from the spec. This
+module reads it, checks it, assigns splits and scores predictions against it; it has no
+Rasa import, so the evaluation, the benchmark and the tests share one scorer.
+
+Splits are by *source*: every item of one site lands in the same split, so a model never
+sees a sibling of a test text. The test split is frozen: ``data/realtext/test.lock`` records
+a hash per test item, and a test fails when a locked item changes or disappears (adding
+items is allowed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Optional
+from urllib.parse import urlsplit
+
+from bot.config.paths import PROJECT_ROOT
+from bot.domain.vocabulary import CANONICAL
+
+CORPUS_DIR = PROJECT_ROOT / "data" / "realtext"
+SPLITS = ("train", "dev", "test")
+LOCK_PATH = CORPUS_DIR / "test.lock"
+MODELS = ("CALL_CENTER", "CONTACT_CENTER", "CX_BPO", "BPO", "UNDETERMINED")
+SET_FIELDS = ("channels", "planned_channels", "excluded_channels", "processes",
+              "planned_processes", "excluded_processes", "goals")
+#: Kinds an evidence entry may name, and the entity type whose vocabulary its value uses.
+EVIDENCE_KINDS = {
+    "channel": "channel", "planned_channel": "channel", "excluded_channel": "channel",
+    "process": "process", "planned_process": "process", "excluded_process": "process",
+    "goal": "goal", "sourcing": "sourcing", "label_requested": "model",
+}
+REQUIRED = ("id", "source_title", "url", "source_kind", "text", "label", "borderline", "rationale")
+SOURCE_KINDS = {"rfp", "sow", "tender", "job", "case_study", "press", "forum", "qa", "email",
+                "vendor_page", "other"}
+MAX_TEXT_CHARS = 1200
+
+
+@dataclass(frozen=True)
+class Item:
+    """One gold-labelled real text."""
+
+    id: str
+    url: str
+    source_title: str
+    source_kind: str
+    text: str
+    label: str
+    gold: Mapping[str, Any]
+    borderline: bool
+    rationale: str
+    split: str
+
+    @property
+    def source(self) -> str:
+        return source_key(self.url)
+
+    def gold_set(self, name: str) -> frozenset[str]:
+        return frozenset(self.gold.get(name) or ())
+
+    def fingerprint(self) -> str:
+        """What the frozen test split pins: the text and every gold field."""
+        body = json.dumps({"text": self.text, "label": self.label, **dict(self.gold)}, sort_keys=True)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def source_key(url: str) -> str:
+    """The source group a URL belongs to: its site (host without ``www.``).
+
+    Grouping by site rather than by page is the stricter choice: a vendor's ten case
+    studies, or one deal written up on several pages of a site, never straddle splits.
+    """
+    return urlsplit(url.strip()).netloc.lower().removeprefix("www.")
+
+
+def split_of(source: str) -> str:
+    """A source's split, from a hash of its key: about 50 % train, 20 % dev, 30 % test.
+
+    Deterministic, so an item added later from an already-used source joins its siblings.
+    """
+    bucket = int(hashlib.sha256(source.encode("utf-8")).hexdigest(), 16) % 10
+    return "test" if bucket < 3 else "dev" if bucket < 5 else "train"
+
+
+def fold_of(source: str, folds: int = 5) -> int:
+    """Cross-validation fold of a source (grouped: a source's items share a fold)."""
+    return int(hashlib.sha256(f"fold:{source}".encode()).hexdigest(), 16) % folds
+
+
+def item_from_dict(data: Mapping[str, Any], split: str) -> Item:
+    gold = {k: data.get(k) for k in (*SET_FIELDS, "sourcing", "label_requested",
+                                     "complaints_program", "evidence")}
+    return Item(
+        id=str(data["id"]), url=str(data["url"]), source_title=str(data["source_title"]),
+        source_kind=str(data["source_kind"]), text=str(data["text"]), label=str(data["label"]),
+        gold=gold, borderline=bool(data.get("borderline")), rationale=str(data.get("rationale", "")),
+        split=split,
+    )
+
+
+def load(splits: Iterable[str] = SPLITS, directory: Path = CORPUS_DIR) -> list[Item]:
+    items = []
+    for split in splits:
+        path = directory / f"{split}.jsonl"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    items.append(item_from_dict(json.loads(line), split))
+                except (KeyError, json.JSONDecodeError) as exc:
+                    raise ValueError(f"{path.name}:{n}: {exc}") from None
+    return items
+
+
+# ----- checks ------------------------------------------------------------------------------
+def problems(raw: Mapping[str, Any]) -> list[str]:
+    """What is wrong with one corpus record (empty when it is well-formed)."""
+    out = [f"missing {k}" for k in REQUIRED if k not in raw]
+    if out:
+        return out
+    text = str(raw["text"])
+    if len(text) > MAX_TEXT_CHARS:
+        out.append(f"text longer than {MAX_TEXT_CHARS} characters")
+    if not str(raw["url"]).startswith(("http://", "https://")):
+        out.append("url is not an http(s) address")
+    if raw["source_kind"] not in SOURCE_KINDS:
+        out.append(f"unknown source_kind {raw['source_kind']!r}")
+    if raw["label"] not in MODELS:
+        out.append(f"unknown label {raw['label']!r}")
+    for name in SET_FIELDS:
+        vocab = CANONICAL["channel" if "channel" in name else "process" if "process" in name else "goal"]
+        out += [f"{name}: {v!r} is not canonical" for v in raw.get(name) or () if v not in vocab]
+    if raw.get("sourcing") not in (None, "outsourced", "in_house"):
+        out.append(f"sourcing {raw.get('sourcing')!r}")
+    if raw.get("label_requested") not in (None, *MODELS[:4]):
+        out.append(f"label_requested {raw.get('label_requested')!r}")
+    have = set()
+    for ev in raw.get("evidence") or ():
+        signal, quote = ev.get("signal", ""), ev.get("text", "")
+        have.add(signal)
+        if quote not in text:
+            out.append(f"evidence {signal} quotes words that are not in the text: {quote!r}")
+    need = {f"{kind}:{v}" for kind in EVIDENCE_KINDS if kind.endswith(("channel", "process"))
+            for v in raw.get(kind + "s") or ()}
+    need |= {f"goal:{v}" for v in raw.get("goals") or ()}
+    need |= {f"{k}:{raw[k]}" for k in ("sourcing", "label_requested") if raw.get(k)}
+    if raw.get("complaints_program"):
+        need.add("complaints_program:true")
+    out += [f"no evidence for {s}" for s in sorted(need - have)]
+    return out
+
+
+def check_corpus(directory: Path = CORPUS_DIR) -> list[str]:
+    """Every problem with the corpus: malformed items, duplicate ids, sources in two splits,
+    and locked test items that changed or disappeared."""
+    out: list[str] = []
+    ids: set[str] = set()
+    split_by_source: dict[str, str] = {}
+    for split in SPLITS:
+        path = directory / f"{split}.jsonl"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            where = f"{path.name}:{n} ({raw.get('id')})"
+            out += [f"{where}: {p}" for p in problems(raw)]
+            if raw.get("id") in ids:
+                out.append(f"{where}: duplicate id")
+            ids.add(raw.get("id"))
+            src = source_key(str(raw.get("url", "")))
+            if split_by_source.setdefault(src, split) != split:
+                out.append(f"{where}: source {src} is also in {split_by_source[src]}")
+            if split_of(src) != split:
+                out.append(f"{where}: source {src} belongs in {split_of(src)}")
+    current = lock_entries(load(["test"], directory))
+    for rid, digest in read_lock(directory / LOCK_PATH.name).items():
+        if rid not in current:
+            out.append(f"test.lock: frozen item {rid} is missing from test.jsonl")
+        elif current[rid] != digest:
+            out.append(f"test.lock: frozen item {rid} was changed")
+    out += [f"test.jsonl: item {rid} is not in test.lock (run `scopebot corpus add` to add items)"
+            for rid in current if rid not in read_lock(directory / LOCK_PATH.name)]
+    return out
+
+
+SECOND_PASS = CORPUS_DIR / "second_pass.jsonl"
+
+
+def second_pass_agreement(path: Path = SECOND_PASS, directory: Path = CORPUS_DIR) -> dict[str, dict[str, Any]]:
+    """How often a blind second annotator's label matches the gold label, per split.
+
+    The second pass (label, channels, borderline, reason per item, written from the spec
+    and the text alone) is never used for scoring or tuning; it says how far two readers
+    of the spec agree, i.e. the ceiling to expect. ``clear`` counts the items neither
+    annotator marked borderline.
+    """
+    if not path.exists():
+        return {}
+    second = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            second[row["id"]] = row
+    out: dict[str, dict[str, Any]] = {}
+    for split in SPLITS:
+        pairs = [(it, second[it.id]) for it in load([split], directory) if it.id in second]
+        clear = [(it, row) for it, row in pairs if not it.borderline and not row.get("borderline")]
+        out[split] = {
+            "n": len(pairs), "agree": sum(it.label == row["label"] for it, row in pairs),
+            "clear_n": len(clear), "clear_agree": sum(it.label == row["label"] for it, row in clear),
+        }
+    return out
+
+
+def lock_entries(items: Iterable[Item]) -> dict[str, str]:
+    return {it.id: it.fingerprint() for it in items if it.split == "test"}
+
+
+def read_lock(path: Path = LOCK_PATH) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#"))
+    return {k: v for k, v in pairs}
+
+
+def lock_digest(path: Path = LOCK_PATH) -> str:
+    """One hash for the frozen test split (what the evaluation report quotes)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+# ----- scoring -----------------------------------------------------------------------------
+@dataclass
+class Scores:
+    """Aggregate figures for one system on one set of items."""
+
+    n: int = 0
+    label_correct: int = 0
+    channels_exact: int = 0
+    confusion: Counter = field(default_factory=Counter)  # (gold, predicted) -> count
+    set_counts: dict[str, Counter] = field(default_factory=dict)  # field -> tp/fp/fn
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label_accuracy(self) -> float:
+        return self.label_correct / self.n if self.n else 0.0
+
+    @property
+    def channel_accuracy(self) -> float:
+        return self.channels_exact / self.n if self.n else 0.0
+
+    def precision_recall(self, name: str) -> tuple[float, float, float]:
+        c = self.set_counts.get(name, Counter())
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def add(self, item: Item, predicted: Mapping[str, Any]) -> None:
+        self.n += 1
+        label = predicted.get("recommendation")
+        self.confusion[(item.label, label)] += 1
+        self.label_correct += int(label == item.label)
+        channels_ok = frozenset(predicted.get("channels") or ()) == item.gold_set("channels")
+        self.channels_exact += int(channels_ok)
+        for name in ("processes", "goals"):
+            if name not in predicted:
+                continue
+            gold, got = item.gold_set(name), frozenset(predicted[name] or ())
+            c = self.set_counts.setdefault(name, Counter())
+            c["tp"] += len(gold & got)
+            c["fp"] += len(got - gold)
+            c["fn"] += len(gold - got)
+        if label != item.label or not channels_ok:
+            self.errors.append({"id": item.id, "gold": item.label, "predicted": label,
+                                "gold_channels": sorted(item.gold_set("channels")),
+                                "channels": sorted(predicted.get("channels") or ()),
+                                "text": item.text})
+
+    def absorb(self, other: Scores) -> None:
+        """Add another set's counts (cross-validation pools its folds this way)."""
+        self.n += other.n
+        self.label_correct += other.label_correct
+        self.channels_exact += other.channels_exact
+        self.confusion.update(other.confusion)
+        for name, counts in other.set_counts.items():
+            self.set_counts.setdefault(name, Counter()).update(counts)
+        self.errors.extend(other.errors)
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"n": self.n, "label_accuracy": round(self.label_accuracy, 4),
+                               "channel_set_accuracy": round(self.channel_accuracy, 4)}
+        for name in self.set_counts:
+            p, r, f = self.precision_recall(name)
+            out[name] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+        return out
+
+
+def score(items: list[Item], predict: Callable[[list[str]], list[Mapping[str, Any]]]) -> Scores:
+    """Score ``predict`` (texts -> records with ``recommendation``, ``channels``...) on items."""
+    scores = Scores()
+    for item, record in zip(items, predict([it.text for it in items])):
+        scores.add(item, record)
+    return scores
+
+
+def by_source(items: Iterable[Item]) -> dict[str, list[Item]]:
+    out: dict[str, list[Item]] = {}
+    for it in items:
+        out.setdefault(it.source, []).append(it)
+    return out
+
+
+def label_counts(items: Iterable[Item]) -> Counter:
+    return Counter(it.label for it in items)
+
+
+def confusion_table(scores: Scores, models: Optional[tuple[str, ...]] = None) -> list[str]:
+    """Markdown rows: gold label down, predicted label across."""
+    models = models or MODELS
+    short = {"CALL_CENTER": "CC", "CONTACT_CENTER": "CTC", "CX_BPO": "CX", "BPO": "BPO",
+             "UNDETERMINED": "UND"}
+    head = "| gold \\ predicted | " + " | ".join(short[m] for m in models) + " | n |"
+    rows = [head, "|---" * (len(models) + 2) + "|"]
+    for gold in models:
+        counts = [scores.confusion[(gold, m)] for m in models]
+        rows.append(f"| {gold} | " + " | ".join(str(c) for c in counts) + f" | {sum(counts)} |")
+    return rows
+
+
+# ----- adding to the corpus ----------------------------------------------------------------
+def add_records(records: Iterable[Mapping[str, Any]], directory: Path = CORPUS_DIR) -> Counter:
+    """Append well-formed records to the split their source belongs to; returns counts per split.
+
+    Raises ``ValueError`` (naming the record) for a malformed record or a duplicate id, before
+    anything is written. New test items are appended to the lock; locked ones never change.
+    """
+    existing = {it.id for it in load(directory=directory)} if (directory / "train.jsonl").exists() else set()
+    out: dict[str, list[str]] = {s: [] for s in SPLITS}
+    seen: set[str] = set()
+    for raw in records:
+        errors = problems(raw)
+        if errors:
+            raise ValueError(f"{raw.get('id', '?')}: " + "; ".join(errors))
+        rid = str(raw["id"])
+        if rid in existing or rid in seen:
+            raise ValueError(f"{rid}: duplicate id")
+        seen.add(rid)
+        split = split_of(source_key(str(raw["url"])))
+        out[split].append(json.dumps(dict(raw), ensure_ascii=False))
+    directory.mkdir(parents=True, exist_ok=True)
+    counts: Counter = Counter()
+    for split, lines in out.items():
+        path = directory / f"{split}.jsonl"
+        if lines or not path.exists():
+            with path.open("a", encoding="utf-8") as fh:
+                fh.writelines(line + "\n" for line in lines)
+        counts[split] = len(lines)
+    lock_path = directory / LOCK_PATH.name
+    locked = read_lock(lock_path)
+    new = {k: v for k, v in lock_entries(load(["test"], directory)).items() if k not in locked}
+    if new or not lock_path.exists():
+        with lock_path.open("a", encoding="utf-8") as fh:
+            if not locked:
+                fh.write("# Frozen test split: item id and fingerprint. Append only; a test checks it.\n")
+            fh.writelines(f"{k} {v}\n" for k, v in new.items())
+    return counts

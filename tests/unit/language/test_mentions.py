@@ -1,0 +1,157 @@
+"""Mention resolution without a model: canonical values, cues, volumes, duplicate merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.language.lexicon import load_lexicon
+from bot.language.mentions import context_role, is_exclusive, parse_number, parse_volume, resolve
+
+
+def span(text: str, word: str) -> tuple[int, int]:
+    start = text.index(word)
+    return start, start + len(word)
+
+
+def raw(text, word, entity, extractor="RegexEntityExtractor", **kw):
+    s, e = span(text, word)
+    return {"entity": entity, "start": s, "end": e, "value": text[s:e], "extractor": extractor, **kw}
+
+
+@pytest.mark.parametrize("entity,surface,value", [
+    ("channel", "phone", "voice"), ("channel", "Phone Calls", "voice"), ("channel", "emial", "email"),
+    ("channel", "e-mail", "email"), ("channel", "Insta DMs", "social"), ("channel", "whatsap", "messaging"),
+    ("channel", "live chat", "chat"), ("channel", "text messages", "sms"), ("channel", "tickets", "email"),
+    ("process", "accounts payable", "finance_accounting"), ("process", "payrol", "payroll_hr"),
+    ("process", "telemarketing", "outbound_sales"), ("process", "order status", "order_support"),
+    ("goal", "CSAT", "csat"), ("goal", "24/7", "coverage_24x7"), ("goal", "QA program", "quality_assurance"),
+    ("model", "call centre", "CALL_CENTER"), ("model", "CX BPO", "CX_BPO"),
+    ("sourcing", "in-house", "in_house"), ("sourcing", "outsorce", "outsourced"),
+    ("integration", "one CRM", "integrated"), ("integration", "separate teams", "separate"),
+])
+def test_canonical_values(entity, surface, value):
+    assert load_lexicon().canonical(entity, surface) == value
+
+
+def test_unknown_words_do_not_canonicalise():
+    lex = load_lexicon()
+    assert lex.canonical("channel", "the weather") is None
+    assert lex.canonical("process", "banana bread") is None
+
+
+@pytest.mark.parametrize("text,word,role", [
+    ("We don't do phone at all.", "phone", "excluded"),
+    ("No email, please.", "email", "excluded"),
+    ("Actually scratch the chat.", "chat", "excluded"),
+    ("Phone is out of scope for now.", "Phone", "excluded"),
+    ("We do phone but not chat.", "phone", None),
+    ("We do phone but not chat.", "chat", "excluded"),
+    ("Next year we'll add WhatsApp.", "WhatsApp", "planned"),
+    ("We plan to launch live chat in Q3.", "chat", "planned"),
+    ("WhatsApp next year, phone today.", "WhatsApp", "planned"),
+    ("We want chat and email handled by a partner.", "chat", None),
+    ("Not only phone but also email.", "phone", None),
+    ("We take calls and emails.", "emails", None),
+])
+def test_context_roles(text, word, role):
+    s, e = span(text, word)
+    assert context_role(text, s, e) == role
+
+
+@pytest.mark.parametrize("text,word,expected", [
+    ("We only take phone calls.", "phone", True), ("It's phone-only support.", "phone", True),
+    ("Voice only, inbound.", "Voice", True), ("We take phone calls.", "phone", False),
+])
+def test_exclusive_voice(text, word, expected):
+    s, e = span(text, word)
+    assert is_exclusive(text, s, e) is expected
+
+
+@pytest.mark.parametrize("span_text,value", [
+    ("5,000", 5000), ("10k", 10000), ("2.5 million", 2.5e6), ("300", 300), ("a few hundred", 300),
+    ("two thousand", 2000), ("1.2M", 1.2e6)])
+def test_numbers(span_text, value):
+    assert parse_number(span_text) == pytest.approx(value)
+
+
+def test_volume_unit_and_period():
+    text = "about 5,000 inbound support calls a month"
+    s, e = span(text, "5,000")
+    assert parse_volume(text, s, e) == {"amount": 5000.0, "unit": "calls", "period": "month"}
+    text = "10k tickets/week"
+    s, e = span(text, "10k")
+    assert parse_volume(text, s, e) == {"amount": 10000.0, "unit": "tickets", "period": "week"}
+
+
+def test_duplicates_from_two_extractors_merge_into_one():
+    text = "We need a call center for chat and email."
+    entities = [
+        raw(text, "call center", "model"), raw(text, "call", "channel"),
+        raw(text, "chat", "channel"), raw(text, "email", "channel"),
+        raw(text, "call center", "model", "DIETClassifier"), raw(text, "chat", "channel", "DIETClassifier"),
+        raw(text, "chat and email", "channel", "DIETClassifier"),
+    ]
+    got = [(m.entity, m.value) for m in resolve(text, entities)]
+    assert got == [("model", "CALL_CENTER"), ("channel", "chat"), ("channel", "email")]
+
+
+def test_diet_only_mentions_are_canonicalised_and_junk_dropped():
+    text = "Customers ping us on whatsap and about the weather"
+    entities = [raw(text, "whatsap", "channel", "DIETClassifier"), raw(text, "the weather", "goal", "DIETClassifier")]
+    assert [(m.entity, m.value) for m in resolve(text, entities)] == [("channel", "messaging")]
+
+
+def test_diet_role_used_when_no_cue():
+    text = "Channels: phone (today), Viber (phase two)."
+    entities = [raw(text, "phone", "channel"),
+                raw(text, "Viber", "channel", "DIETClassifier", role="planned", confidence_role=0.93)]
+    roles = {m.value: m.role for m in resolve(text, entities)}
+    assert roles == {"voice": None, "messaging": "planned"}
+
+
+def test_unsure_diet_role_is_ignored():
+    text = "Right now it's just phones."
+    entities = [raw(text, "phones", "channel"),
+                raw(text, "phones", "channel", "DIETClassifier", role="excluded", confidence_role=0.57)]
+    assert [m.role for m in resolve(text, entities)] == [None]
+
+
+def test_negated_sourcing_flips():
+    text = "We want call audits set up, but we are not outsourcing any of it."
+    [m] = [m for m in resolve(text, [raw(text, "outsourcing", "sourcing")]) if m.entity == "sourcing"]
+    assert m.value == "in_house"
+
+
+def test_role_stated_after_a_list_covers_the_list():
+    text = "Phone support only. Email and web chat are out of scope."
+    entities = [raw(text, w, "channel") for w in ("Phone", "Email", "web chat")]
+    assert {m.text: m.role for m in resolve(text, entities) if m.entity == "channel"} == {
+        "Phone": None, "Email": "excluded", "web chat": "excluded"}
+
+
+def test_modal_verbs_are_not_plans():
+    text = "The provider will run chat and email, and we'd like them to take over order management."
+    entities = [raw(text, w, "channel") for w in ("chat", "email")] + [raw(text, "order management", "process")]
+    found = {(m.entity, m.value): m.role for m in resolve(text, entities)}
+    assert [found[k] for k in (("channel", "chat"), ("channel", "email"), ("process", "order_processing"))] == [
+        None, None, None]
+
+
+def test_negation_spreads_over_a_list():
+    text = "We don't do phone, email or chat."
+    entities = [raw(text, w, "channel") for w in ("phone", "email", "chat")]
+    assert {m.value: m.role for m in resolve(text, entities)} == {
+        "voice": "excluded", "email": "excluded", "chat": "excluded"}
+
+
+def test_same_span_two_types_uses_diet_context():
+    text = "We want to improve retention."
+    entities = [raw(text, "retention", "process"), raw(text, "retention", "goal"),
+                raw(text, "retention", "goal", "DIETClassifier")]
+    assert [(m.entity, m.value) for m in resolve(text, entities)] == [("goal", "retention")]
+
+
+def test_complaints_program_flag():
+    text = "The partner should own our complaints program."
+    [m] = [m for m in resolve(text, [raw(text, "complaints", "process")]) if m.entity == "process"]
+    assert m.extra.get("program") is True

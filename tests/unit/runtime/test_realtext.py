@@ -1,0 +1,100 @@
+"""The real-text corpus: well-formed, split by source, test split frozen, never trained on."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from bot.runtime.datasync import REALTEXT_PATH, realtext_yaml
+from bot.runtime.realtext import (
+    MODELS,
+    check_corpus,
+    item_from_dict,
+    load,
+    problems,
+    source_key,
+    split_of,
+)
+from bot.runtime.realtext_training import examples
+
+
+def test_corpus_has_no_problems_and_the_frozen_test_split_is_intact():
+    assert check_corpus() == []
+
+
+def test_corpus_size_and_spread():
+    items = load()
+    labels = Counter(it.label for it in items)
+    assert len(items) >= 300
+    assert len({it.url for it in items}) >= 150
+    assert all(labels[m] >= 40 for m in MODELS[:4]), labels
+    assert labels["UNDETERMINED"] >= 20, labels
+
+
+def test_no_source_is_in_two_splits():
+    seen: dict[str, str] = {}
+    for it in load():
+        assert seen.setdefault(it.source, it.split) == it.split, it.id
+
+
+def test_source_groups_are_sites():
+    assert source_key("https://www.Example.org/rfp/1?x=2") == "example.org"
+    assert split_of("example.org") == split_of("example.org")
+
+
+def test_generated_training_data_holds_no_test_sentence():
+    train_text = REALTEXT_PATH.read_text(encoding="utf-8")
+    assert train_text == realtext_yaml(), "run `scopebot sync-data`"
+    trained = {line[len("    - "):] for line in train_text.splitlines() if line.startswith("    - ")}
+    # Sentences longer than a heading ("What we did") must never come from the test split.
+    leaked = [s for it in load(["test"]) for s in examples([it]) if s in trained and len(s) > 40]
+    assert leaked == []
+
+
+def test_problems_are_reported_per_record():
+    raw = json.loads(next(iter((load.__globals__["CORPUS_DIR"] / "train.jsonl").open(encoding="utf-8"))))
+    assert problems(raw) == []
+    broken = dict(raw, label="CALL CENTRE", evidence=[{"signal": "channel:voice", "text": "not in the text at all"}])
+    found = problems(broken)
+    assert any("unknown label" in p for p in found)
+    assert any("not in the text" in p for p in found)
+
+
+def test_a_changed_frozen_item_is_caught(tmp_path):
+    for name in ("train", "dev", "test"):
+        (tmp_path / f"{name}.jsonl").write_text(
+            (load.__globals__["CORPUS_DIR"] / f"{name}.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "test.lock").write_text(
+        (load.__globals__["CORPUS_DIR"] / "test.lock").read_text(encoding="utf-8"), encoding="utf-8")
+    assert check_corpus(tmp_path) == []
+    lines = (tmp_path / "test.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["label"] = "BPO" if first["label"] != "BPO" else "CALL_CENTER"
+    lines[0] = json.dumps(first)
+    (tmp_path / "test.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert any("was changed" in p for p in check_corpus(tmp_path))
+
+
+def test_training_examples_annotate_gold_mentions_only():
+    item = item_from_dict({
+        "id": "x", "url": "https://example.org/a", "source_title": "t", "source_kind": "forum",
+        "text": "We sell concert tickets. Fans call the hotline about tickets and refunds.",
+        "label": "CALL_CENTER", "channels": ["voice"], "processes": ["inbound_support"], "goals": [],
+        "evidence": [{"signal": "channel:voice", "text": "hotline"}], "borderline": False, "rationale": "r",
+    }, "train")
+    out = examples([item])
+    assert out[0] == "We sell concert tickets."  # incidental "tickets" stays plain text
+    assert "[call](channel)" in out[1] and "[hotline](channel)" in out[1] and "[tickets]" not in out[1]
+
+
+def test_second_pass_labels_name_corpus_items_and_valid_models():
+    """The blind second pass is a record of agreement: every row names a corpus item and a model."""
+    import json
+
+    from bot.runtime.realtext import MODELS, SECOND_PASS, load, second_pass_agreement
+
+    ids = {it.id for it in load()}
+    rows = [json.loads(line) for line in SECOND_PASS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all(r["id"] in ids and r["label"] in MODELS for r in rows)
+    agreement = second_pass_agreement()
+    assert sum(a["n"] for a in agreement.values()) == len(rows)
