@@ -27,10 +27,9 @@ MIN_LOOKUP_LEN = 3
 LOOKUP_STOPLIST = {"line", "text", "all", "bot", "mail", "post", "ring", "app",
                    "web", "net", "one", "may", "can", "care", "desk", "box",
                    "live", "local", "home", "shop", "store", "team", "own", "inside"}
-#: Still the lexicon's old path (it is bot/language/lexicon.yml now): the generated files are
-#: training inputs, so a changed header changes the model fingerprint (bot.config.paths) and
-#: forces a retrain for nothing. Update it together with a change that retrains anyway.
-HEADER = "# Generated from bot/lexicon.yml by `scopebot sync-data`: edit the lexicon, not this file.\n"
+#: The generated files are training inputs: a changed header changes the model fingerprint
+#: (bot.config.paths), so change it only together with a change that retrains anyway.
+HEADER = "# Generated from bot/language/lexicon.yml by `scopebot sync-data`: edit the lexicon, not this file.\n"
 
 
 def _quote(form: str) -> str:
