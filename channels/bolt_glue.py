@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -25,7 +25,8 @@ from channels.delivery import Claims, Delivery
 
 logger = logging.getLogger("channels.slack")
 
-__all__ = ["to_bolt_request", "to_sanic_response", "DropRepeats", "ServerErrorRetry", "quiet_client_token_warning"]
+__all__ = ["to_bolt_request", "to_sanic_response", "DropRepeats", "ServerErrorRetry", "quiet_client_token_warning",
+           "retry_after_s"]
 
 #: Server errors of the Web API worth another try (a gateway or Slack itself restarting).
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
@@ -119,9 +120,19 @@ class ServerErrorRetry(AsyncRetryHandler):
         state.increment_current_attempt()
 
     def wait_s(self, attempt: int, response: Optional[HttpResponse]) -> float:
-        headers = {k.lower(): v for k, v in ((response.headers if response is not None else None) or {}).items()}
-        value = headers.get("retry-after")
-        value = value[0] if isinstance(value, list) and value else value
-        if isinstance(value, str) and value.strip().isdigit():
-            return min(float(value.strip()), MAX_RETRY_WAIT_S)
+        asked = retry_after_s(response.headers if response is not None else None)
+        if asked is not None:
+            return min(asked, MAX_RETRY_WAIT_S)
         return min(self.base_s * (2 ** attempt) + random.random() * self.base_s, MAX_RETRY_WAIT_S)
+
+
+def retry_after_s(headers: Optional[Mapping[str, Any]]) -> Optional[float]:
+    """Seconds a ``Retry-After`` header asks for (header names in any case, values as a string
+    or a list of them, as the SDK's two response types carry them); None when absent or not
+    a number of seconds."""
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    value = lowered.get("retry-after")
+    value = value[0] if isinstance(value, list) and value else value
+    if isinstance(value, str) and value.strip().isdigit():
+        return float(value.strip())
+    return None
