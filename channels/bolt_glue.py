@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -56,9 +56,12 @@ def to_sanic_response(bolt: BoltResponse) -> HTTPResponse:
 
 
 class DropRepeats(AsyncMiddleware):
-    """Claim each event before it runs; acknowledge and ignore a repeat of one that is running
-    or was stored (see :mod:`channels.delivery`). A retry of a delivery that never completed
-    is handled like a first delivery. The claim travels in ``context["delivery"]``.
+    """Claim each event before it runs; acknowledge and ignore a repeat of one that was stored
+    or is running in this process (see :mod:`channels.delivery`). A retry of a delivery that
+    never completed is handled like a first delivery. A repeat of an event another replica
+    holds unfinished is answered 503: if that replica died mid-turn, a 200 would end Slack's
+    retries and lose the message, while Slack's next retry (a minute later) finds the claim
+    finished (dropped then) or lapsed (handled here). The claim travels in ``context["delivery"]``.
 
     Installed as Bolt's ``before_authorize`` middleware, so it runs after the signature check
     (a forged "retry" is still a 401) and before anything else.
@@ -66,6 +69,8 @@ class DropRepeats(AsyncMiddleware):
 
     def __init__(self, claims: Claims) -> None:
         self.claims = claims
+        #: Events whose turn runs in this process (their claims are ours and alive).
+        self.running: Set[str] = set()
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
                             next: Callable[[], Awaitable[BoltResponse]]) -> Optional[BoltResponse]:
@@ -76,13 +81,19 @@ class DropRepeats(AsyncMiddleware):
         retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
         token = await self.claims.claim(f"event:{event_id}")
         if token is None:
-            logger.info("Slack event %s (retry %s) is running or done already; dropped", event_id, retry)
-            return BoltResponse(status=200, body="")
+            if event_id in self.running or await self.claims.is_done(f"event:{event_id}"):
+                logger.info("Slack event %s (retry %s) is running here or done already; dropped", event_id, retry)
+                return BoltResponse(status=200, body="")
+            logger.warning("Slack event %s (retry %s) is claimed by another replica that has not stored it yet; "
+                           "answered 503 so that Slack tries again later", event_id, retry)
+            return BoltResponse(status=503, body="being handled by another replica; retry later")
         if retry != "0":
             reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
             logger.info("Slack retry %s (%s) of event %s, whose earlier delivery did not complete: handling it",
                         retry, reason, event_id)
-        req.context["delivery"] = Delivery(self.claims, event_id, token, int(retry) if retry.isdigit() else 0)
+        self.running.add(event_id)
+        req.context["delivery"] = Delivery(self.claims, event_id, token, int(retry) if retry.isdigit() else 0,
+                                           on_end=lambda: self.running.discard(event_id))
         return await next()
 
 
