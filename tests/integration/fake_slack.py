@@ -48,8 +48,8 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: dict[str, list[tuple[Optional[str], int, dict[str, Any], dict[str, str]]]] = {}
-        #: method -> (until, channel, status, body, headers): every matching call fails until then.
-        self._outages: dict[str, tuple[float, Optional[str], int, dict[str, Any], dict[str, str]]] = {}
+        #: (method, channel) -> (until, status, body, headers): every matching call fails until then.
+        self._outages: dict[tuple[str, Optional[str]], tuple[float, int, dict[str, Any], dict[str, str]]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         fake = self
@@ -112,7 +112,7 @@ class FakeSlack:
         """Answer every call of ``method`` (to ``channel``, if given) with ``status`` for the next
         ``seconds``: an outage measured in time rather than in calls."""
         with self._lock:
-            self._outages[method] = (time.monotonic() + seconds, channel, status, {"ok": False, "error": error}, {})
+            self._outages[(method, channel)] = (time.monotonic() + seconds, status, {"ok": False, "error": error}, {})
 
     def clear_failures(self) -> None:
         """Forget queued failures and outages: the API is healthy from now on."""
@@ -135,9 +135,9 @@ class FakeSlack:
         call = Call(method, params, headers, path)
         failure = None
         with self._lock:
-            outage = self._outages.get(method)
-            if outage is not None and outage[0] > time.monotonic() and outage[1] in (None, params.get("channel")):
-                failure = outage[2:]
+            outage = self._outages.get((method, params.get("channel"))) or self._outages.get((method, None))
+            if outage is not None and outage[0] > time.monotonic():
+                failure = outage[1:]
             queued = [] if failure is not None else self._failures.get(method) or []
             for i, (channel, *_rest) in enumerate(queued):
                 if channel is None or channel == params.get("channel"):
