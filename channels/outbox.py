@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
 
-__all__ = ["Outcome", "OutboxSettings", "OutboxStore", "Outbox", "outbox_store_from_env"]
+__all__ = ["Outcome", "OutboxSettings", "OutboxStore", "Outbox", "outbox_store_from_env", "forget_pending"]
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +193,11 @@ class OutboxStore:
         with self.engine.begin() as conn:
             return conn.execute(sa.select(sa.func.min(latest)).where(t.c.id.in_(heads))).scalar()
 
+    def forget(self, conversation: str) -> int:
+        """Delete ``conversation``'s waiting replies (``scopebot forget``); how many there were."""
+        with self.engine.begin() as conn:
+            return conn.execute(self.table.delete().where(self.table.c.conversation == conversation)).rowcount
+
     def pending(self) -> int:
         import sqlalchemy as sa
 
@@ -317,7 +322,6 @@ def outbox_store_from_env(env: Mapping[str, str] = os.environ) -> OutboxStore:
     SQLite file beside the tracker store's (``<tracker db>-slack-outbox.db``, mode 0600)."""
     from bot.profiles import Profile
     from bot.retention import database_url, secure_sqlite_file
-    from bot.supervisor import tracker_db
 
     profile = Profile.from_env(env)
     if profile.postgres is not None:
@@ -326,8 +330,28 @@ def outbox_store_from_env(env: Mapping[str, str] = os.environ) -> OutboxStore:
         params = dict(profile.postgres.params)
         url = database_url(profile, Path("unused")).update_query_dict(params)
         return OutboxStore(url, connect_args=libpq_defaults(params))
-    tracker = Path(env.get("SCOPEBOT_DB") or tracker_db()).resolve()
-    path = tracker.with_name(f"{tracker.stem}-slack-outbox.db")
+    path = _sqlite_path(env)
     path.parent.mkdir(parents=True, exist_ok=True)
     secure_sqlite_file(path)
     return OutboxStore(database_url(profile, path), connect_args={"timeout": 10})
+
+
+def _sqlite_path(env: Mapping[str, str]) -> Path:
+    from bot.supervisor import tracker_db
+
+    tracker = Path(env.get("SCOPEBOT_DB") or tracker_db()).resolve()
+    return tracker.with_name(f"{tracker.stem}-slack-outbox.db")
+
+
+def forget_pending(conversation: str, env: Mapping[str, str] = os.environ) -> int:
+    """Delete the replies still waiting for Slack in ``conversation``: they hold what the bot
+    said about the user's business, so ``scopebot forget`` removes them with the rest."""
+    from bot.profiles import Profile
+
+    if Profile.from_env(env).postgres is None and not _sqlite_path(env).exists():
+        return 0  # no Slack reply ever waited here
+    store = outbox_store_from_env(env)
+    try:
+        return store.forget(conversation)
+    finally:
+        store.engine.dispose()

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 import sqlalchemy as sa
 
-from channels.outbox import Outbox, OutboxSettings, OutboxStore, Outcome, outbox_store_from_env
+from channels.outbox import Outbox, OutboxSettings, OutboxStore, Outcome, forget_pending, outbox_store_from_env
 
 FAST = OutboxSettings(max_wait_s=0.2, base_s=0.05)
 
@@ -187,6 +187,17 @@ def test_the_embedded_outbox_lives_beside_the_tracker_store_readable_by_its_owne
     path = tmp_path / "data" / "trackers-slack-outbox.db"
     assert Path(store.engine.url.database) == path.resolve()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_forget_deletes_only_that_conversations_waiting_replies(tmp_path):
+    env = {"SCOPEBOT_DB": str(tmp_path / "trackers.db")}
+    assert forget_pending("slack:T1:D1", env) == 0, "no outbox yet: nothing created, nothing deleted"
+    assert not (tmp_path / "trackers-slack-outbox.db").exists()
+    store = outbox_store_from_env(env)
+    store.add("slack:T1:D1", rows("mine", "mine too"), time.time(), 60)
+    store.add("slack:T1:D2", rows("theirs"), time.time(), 60)
+    assert forget_pending("slack:T1:D1", env) == 2
+    assert store.pending() == 1
 
 
 def test_bad_settings_are_refused():
