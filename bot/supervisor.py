@@ -23,6 +23,7 @@ from bot.retention import RetentionWorker, database_url, purge_interval, retenti
 from bot.security import ServerSecurity
 from bot.settings import SlackSettings, load_env
 from channels.identity import rest_token
+from channels.outbox import OutboxSettings
 from channels.ratelimit import RateLimits
 
 VAR_DIR = PROJECT_ROOT / "var"
@@ -150,6 +151,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
         keep_days, purge_every = retention_days(), purge_interval()
         rest_token()
         action_token()
+        OutboxSettings.from_env()
         RateLimits.from_env()
     except (ProfileError, ValueError) as exc:
         return _refuse(str(exc))

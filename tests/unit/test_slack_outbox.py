@@ -208,6 +208,20 @@ def test_bad_settings_are_refused():
     assert OutboxSettings.from_env({"SCOPEBOT_SLACK_OUTBOX_EXPIRY_S": "60"}).expiry_s == 60.0
 
 
+def test_a_bad_outbox_setting_stops_the_start_with_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    model = tmp_path / "scopebot-unused.tar.gz"
+    model.touch()  # never loaded: the settings are checked first
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--model", str(model)], cwd=root,
+                          capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false",
+                               "SCOPEBOT_DB": str(tmp_path / "t.db"), "SCOPEBOT_SLACK_OUTBOX_MAX_WAIT_S": "-1"})
+    assert done.returncode == 2 and "SCOPEBOT_SLACK_OUTBOX_MAX_WAIT_S" in done.stderr, done.stderr
+
+
 def _postgres_up() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
