@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -25,7 +25,8 @@ from channels.delivery import Claims, Delivery
 
 logger = logging.getLogger("channels.slack")
 
-__all__ = ["to_bolt_request", "to_sanic_response", "DropRepeats", "ServerErrorRetry", "quiet_client_token_warning"]
+__all__ = ["to_bolt_request", "to_sanic_response", "DropRepeats", "ServerErrorRetry", "quiet_client_token_warning",
+           "retry_after_s"]
 
 #: Server errors of the Web API worth another try (a gateway or Slack itself restarting).
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
@@ -55,9 +56,12 @@ def to_sanic_response(bolt: BoltResponse) -> HTTPResponse:
 
 
 class DropRepeats(AsyncMiddleware):
-    """Claim each event before it runs; acknowledge and ignore a repeat of one that is running
-    or was stored (see :mod:`channels.delivery`). A retry of a delivery that never completed
-    is handled like a first delivery. The claim travels in ``context["delivery"]``.
+    """Claim each event before it runs; acknowledge and ignore a repeat of one that was stored
+    or is running in this process (see :mod:`channels.delivery`). A retry of a delivery that
+    never completed is handled like a first delivery. A repeat of an event another replica
+    holds unfinished is answered 503: if that replica died mid-turn, a 200 would end Slack's
+    retries and lose the message, while Slack's next retry (a minute later) finds the claim
+    finished (dropped then) or lapsed (handled here). The claim travels in ``context["delivery"]``.
 
     Installed as Bolt's ``before_authorize`` middleware, so it runs after the signature check
     (a forged "retry" is still a 401) and before anything else.
@@ -65,6 +69,8 @@ class DropRepeats(AsyncMiddleware):
 
     def __init__(self, claims: Claims) -> None:
         self.claims = claims
+        #: Events whose turn runs in this process (their claims are ours and alive).
+        self.running: Set[str] = set()
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
                             next: Callable[[], Awaitable[BoltResponse]]) -> Optional[BoltResponse]:
@@ -75,13 +81,19 @@ class DropRepeats(AsyncMiddleware):
         retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
         token = await self.claims.claim(f"event:{event_id}")
         if token is None:
-            logger.info("Slack event %s (retry %s) is running or done already; dropped", event_id, retry)
-            return BoltResponse(status=200, body="")
+            if event_id in self.running or await self.claims.is_done(f"event:{event_id}"):
+                logger.info("Slack event %s (retry %s) is running here or done already; dropped", event_id, retry)
+                return BoltResponse(status=200, body="")
+            logger.warning("Slack event %s (retry %s) is claimed by another replica that has not stored it yet; "
+                           "answered 503 so that Slack tries again later", event_id, retry)
+            return BoltResponse(status=503, body="being handled by another replica; retry later")
         if retry != "0":
             reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
             logger.info("Slack retry %s (%s) of event %s, whose earlier delivery did not complete: handling it",
                         retry, reason, event_id)
-        req.context["delivery"] = Delivery(self.claims, event_id, token, int(retry) if retry.isdigit() else 0)
+        self.running.add(event_id)
+        req.context["delivery"] = Delivery(self.claims, event_id, token, int(retry) if retry.isdigit() else 0,
+                                           on_end=lambda: self.running.discard(event_id))
         return await next()
 
 
@@ -119,9 +131,19 @@ class ServerErrorRetry(AsyncRetryHandler):
         state.increment_current_attempt()
 
     def wait_s(self, attempt: int, response: Optional[HttpResponse]) -> float:
-        headers = {k.lower(): v for k, v in ((response.headers if response is not None else None) or {}).items()}
-        value = headers.get("retry-after")
-        value = value[0] if isinstance(value, list) and value else value
-        if isinstance(value, str) and value.strip().isdigit():
-            return min(float(value.strip()), MAX_RETRY_WAIT_S)
+        asked = retry_after_s(response.headers if response is not None else None)
+        if asked is not None:
+            return min(asked, MAX_RETRY_WAIT_S)
         return min(self.base_s * (2 ** attempt) + random.random() * self.base_s, MAX_RETRY_WAIT_S)
+
+
+def retry_after_s(headers: Optional[Mapping[str, Any]]) -> Optional[float]:
+    """Seconds a ``Retry-After`` header asks for (header names in any case, values as a string
+    or a list of them, as the SDK's two response types carry them); None when absent or not
+    a number of seconds."""
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    value = lowered.get("retry-after")
+    value = value[0] if isinstance(value, list) and value else value
+    if isinstance(value, str) and value.strip().isdigit():
+        return float(value.strip())
+    return None

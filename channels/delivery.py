@@ -7,8 +7,11 @@ marking an event "seen" before its turn ran does the same. So each event is *cla
 
 * ``claim`` succeeds for the first delivery, and for a repeat whose earlier claim was given
   back (the turn failed) or lapsed (the replica holding it died);
-* a repeat while the turn runs (claim held, lease renewed) or after it was stored (claim
-  finished) is acknowledged and dropped.
+* a repeat after the turn was stored (claim finished), or while it runs in this process, is
+  acknowledged and dropped;
+* a repeat while another replica holds the claim is answered 503 (see ``DropRepeats``): that
+  replica may have died with the turn (a 200 would end Slack's retries and lose the message),
+  and Slack's next retry, a minute later, finds the claim either finished or lapsed.
 
 A claim is ``run:<token>`` with a lease (``SET NX PX``), renewed while the turn runs;
 ``finish`` turns it into ``done`` for an hour, ``release`` deletes it. Both compare the token
@@ -52,6 +55,10 @@ class Claims(Protocol):
     async def finish(self, key: str, token: str) -> None: ...
 
     async def release(self, key: str, token: str) -> None: ...
+
+    async def is_done(self, key: str) -> bool:
+        """True when ``key``'s turn was stored (finished), False while it runs or when unknown."""
+        ...
 
 
 class MemoryClaims:
@@ -99,6 +106,9 @@ class MemoryClaims:
         if self._live(key) == f"run:{token}":
             del self._items[key]
 
+    async def is_done(self, key: str) -> bool:
+        return self._live(key) == "done"
+
 
 class RedisClaims:
     """The same claims in Redis, shared by every replica; this process's memory if Redis fails."""
@@ -145,6 +155,10 @@ class RedisClaims:
         await self._run("release", self.client.eval(_RELEASE, 1, self.prefix + key, f"run:{token}"),
                         lambda: self._fallback.release(key, token))
 
+    async def is_done(self, key: str) -> bool:
+        value = await self._run("state", self.client.get(self.prefix + key), lambda: self._fallback.is_done(key))
+        return value is True or value in (b"done", "done")
+
 
 def claims_from_env(env: Optional[Mapping[str, str]] = None) -> Claims:
     """Redis when ``REDIS_URL`` is set (the production profile), else this process's memory."""
@@ -161,8 +175,10 @@ class Delivery:
     The HTTP route waits for it briefly and answers Slack 503 on failure, so Slack retries.
     """
 
-    def __init__(self, claims: Claims, event_id: str, token: str, retry_num: int = 0) -> None:
+    def __init__(self, claims: Claims, event_id: str, token: str, retry_num: int = 0,
+                 on_end: Optional[Callable[[], None]] = None) -> None:
         self.claims = claims
+        self._on_end = on_end
         self.event_id = event_id
         self.retry_num = retry_num
         self._held: List[Tuple[str, str]] = [(f"event:{event_id}", token)]
@@ -201,6 +217,8 @@ class Delivery:
     async def _end(self, stored: bool) -> bool:
         if self._renewer is not None:
             self._renewer.cancel()
+        if self._on_end is not None:
+            self._on_end()
         # Decided before any await: the route, once it sees `failing`, waits for the 503.
         self.failing = retry_coming = not stored and not self.acked
         for key, token in self._held:  # given back before Slack can hear about it and retry

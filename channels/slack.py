@@ -25,9 +25,12 @@ Safety: Bolt verifies every request's signature (forged, missing or older than f
 401, nothing runs); each event is claimed before its turn runs (:mod:`channels.delivery`): a
 repeat of a stored or running event is acknowledged and dropped, while Slack's retry of a
 delivery that failed is handled. A turn that fails within a moment (the conversation store
-down) is answered 503, so Slack retries it. Web API calls are retried on rate limits,
-connection and server errors, and any remaining failure is logged, never raised: the
-conversation itself is already stored by Rasa before anything is posted.
+down) is answered 503, so Slack retries it. A turn's replies go through a durable outbox
+(:mod:`channels.outbox`): stored first, then posted in order, retried with backoff (and
+``Retry-After``) while Slack is down, across restarts, until delivered or expired. Other Web
+API calls are retried on rate limits, connection and server errors, and any remaining
+failure is logged, never raised: the conversation itself is already stored by Rasa before
+anything is posted.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from channels.bolt_glue import (
     DropRepeats,
     ServerErrorRetry,
     quiet_client_token_warning,
+    retry_after_s,
     to_bolt_request,
     to_sanic_response,
 )
@@ -76,6 +80,7 @@ from channels.commands import BRIEF_PAYLOAD
 from channels.dedup import MemorySeenStore, SeenStore, seen_store_from_env
 from channels.delivery import Claims, Delivery, MemoryClaims, claims_from_env
 from channels.guard import limits
+from channels.outbox import Outbox, OutboxSettings, Outcome, configured_store
 from channels.routing import belongs_to, conversation_id, is_direct_channel, parse_scope_command
 from channels.slack_pace import SlackPace
 
@@ -89,6 +94,9 @@ CANNOT_POST = ("I can't post in this conversation. Invite me with `/invite @scop
 WILL_RETRY = ("Sorry, I can't save our conversation right now, so I haven't taken in that message yet. "
               "Slack will send it to me again shortly and I'll answer then; if I don't, please send it again.")
 DRAIN_SECONDS = 20.0
+#: Slack errors (HTTP 200, ``ok: false``) that say "not now" rather than "never".
+TRANSIENT_ERRORS = frozenset({"ratelimited", "service_unavailable", "internal_error", "fatal_error",
+                              "request_timeout"})
 #: How long an event's HTTP answer waits for its turn to be stored (Slack gives up after 3 s).
 ACK_WAIT_S = 2.0
 
@@ -126,7 +134,7 @@ class ScopeSlackApp:
 
     def __init__(self, settings: SlackSettings, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                  seen: Optional[SeenStore] = None, input_channel: str = "slack",
-                 claims: Optional[Claims] = None) -> None:
+                 claims: Optional[Claims] = None, outbox: Optional[Callable[..., Outbox]] = None) -> None:
         self.settings = settings
         self.on_new_message = on_new_message
         self.input_channel = input_channel
@@ -139,6 +147,12 @@ class ScopeSlackApp:
             retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2),
                             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
                             ServerErrorRetry(max_retry_count=3)])
+        # Replies are posted from the outbox, which does its own retrying (durably, across
+        # restarts), so its client tries each post once.
+        self.poster = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=30,
+                                     retry_handlers=[])
+        #: Built with this app's ``attempt`` and ``refused`` (None: replies are posted directly).
+        self.outbox: Optional[Outbox] = outbox(self.attempt, self.refused) if outbox is not None else None
         quiet_client_token_warning()
         # Listeners run before the answer (they only start a task), so the route can see the turn.
         self.app = AsyncApp(client=self.client, signing_secret=settings.signing_secret,
@@ -304,14 +318,14 @@ class ScopeSlackApp:
         With a ``delivery`` (an event), a failed turn gives the event back so Slack's retry
         runs it, and a stored one marks it done before anything is posted."""
         if len(text) > MAX_MESSAGE_CHARS:  # refused politely, before any parsing
-            await self._post(place, escape(message_too_long(len(text))), None)
+            await self._reply(conversation, place, [(escape(message_too_long(len(text))), None)])
             if delivery is not None:
                 await delivery.finish()  # answered: a retry must not run it again
             return
         refusal = self.pace.refusal(meta.get("team"), meta.get("user"))
         if refusal is not None:  # over the per-user rate: say so once, drop the message
             if refusal:
-                await self._post(place, refusal, None)
+                await self._reply(conversation, place, [(refusal, None)])
             if delivery is not None:
                 await delivery.finish()  # dropped on purpose: a retry must not run it either
             return
@@ -330,19 +344,62 @@ class ScopeSlackApp:
             retry_coming = delivery is not None and await delivery.release() and delivery.retry_num < 3
             if retry_coming and delivery is not None:
                 if self.seen.first_time(f"told:{delivery.event_id}"):  # once, not on every retry
-                    await self._post(place, WILL_RETRY, None)
+                    await self._reply(conversation, place, [(WILL_RETRY, None)])
             else:
-                await self._post(place, CANNOT_SAVE if failure is not None else SORRY, None)
+                await self._reply(conversation, place, [(CANNOT_SAVE if failure is not None else SORRY, None)])
             return
         if delivery is not None:
             await delivery.finish()
         if not output.messages:  # no reply at all: the action server is down
-            await self._post(place, UNAVAILABLE, None)
+            await self._reply(conversation, place, [(UNAVAILABLE, None)])
             return
-        for message in output.messages:
-            rendered = render_message(message, conversation)
-            if rendered is not None:
-                await self._post(place, *rendered)
+        rendered = [r for r in (render_message(m, conversation) for m in output.messages) if r is not None]
+        await self._reply(conversation, place, rendered)
+
+    async def _reply(self, conversation: str, place: Place, replies: List[Tuple[str, Optional[list]]]) -> None:
+        """Post a turn's replies, in order, through the outbox: stored first, so Slack being
+        down (or this process restarting) delays them instead of losing them. If the outbox
+        itself cannot be written, they are posted directly (the Web API client's retries only)."""
+        if self.outbox is not None:
+            payloads = [{"channel": place.channel, "thread_ts": place.thread_ts, "user": place.ephemeral_user,
+                         "response_url": place.response_url, "text": text, "blocks": blocks}
+                        for text, blocks in replies]
+            try:
+                await self.outbox.enqueue(conversation, payloads)
+                return
+            except Exception as exc:  # noqa: BLE001 - the database down: a direct post is better than none
+                logger.error("Slack outbox not writable (%s); posting %d reply(ies) in %s directly",
+                             type(exc).__name__, len(payloads), place.channel)
+        for text, blocks in replies:
+            await self._post(place, text, blocks)
+
+    async def attempt(self, payload: Dict[str, Any]) -> Outcome:
+        """One try at posting an outbox row (no retries here: the outbox schedules them)."""
+        common = {"channel": payload["channel"], "text": payload["text"], "blocks": payload.get("blocks"),
+                  "thread_ts": payload.get("thread_ts")}
+        try:
+            if payload.get("user"):
+                await self.poster.chat_postEphemeral(user=payload["user"], **common)
+            else:
+                await self.poster.chat_postMessage(unfurl_links=False, unfurl_media=False, **common)
+            return Outcome(True)
+        except SlackApiError as exc:
+            resp = exc.response
+            status = getattr(resp, "status_code", 200)
+            error = (resp.get("error") if resp is not None else None) or f"http_{status}"
+            transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
+            return Outcome(False, transient, retry_after_s(getattr(resp, "headers", None)), error)
+        except (SlackClientError, OSError, asyncio.TimeoutError) as exc:
+            return Outcome(False, True, None, type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - aiohttp's errors (disconnects...): Slack may come back
+            import aiohttp
+
+            return Outcome(False, isinstance(exc, aiohttp.ClientError), None, type(exc).__name__)
+
+    async def refused(self, payload: Dict[str, Any], error: str) -> None:
+        """Slack refused an outbox row for good; where posting is impossible, tell the user privately."""
+        if payload.get("response_url") and error in ("not_in_channel", "channel_not_found"):
+            await self._respond(payload["response_url"], CANNOT_POST, None)
 
     async def _post(self, place: Place, text: str, blocks: Optional[list]) -> Optional[Any]:
         """Post in ``place``; the API response, or None when Slack refused or could not be reached."""
@@ -407,18 +464,25 @@ class SlackInput(InputChannel):
         if not settings.enabled:
             raise RasaException("The Slack channel needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                                 "(in the environment or .env).")
-        return cls(settings, seen_store_from_env(), claims_from_env())
+        store, outbox_settings = configured_store(), OutboxSettings.from_env()
+        if store is None:
+            logger.warning("Slack: no outbox table configured; replies are posted directly, "
+                           "with in-call retries only")
+            return cls(settings, seen_store_from_env(), claims_from_env())
+        return cls(settings, seen_store_from_env(), claims_from_env(),
+                   outbox=lambda send, refused: Outbox(store, send, outbox_settings, refused))
 
     def __init__(self, settings: SlackSettings, seen: Optional[SeenStore] = None,
-                 claims: Optional[Claims] = None) -> None:
+                 claims: Optional[Claims] = None, outbox: Optional[Callable[..., Outbox]] = None) -> None:
         self.settings = settings
         self.seen = seen
         self.claims = claims
+        self.outbox = outbox
         self.slack: Optional[ScopeSlackApp] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack = self.slack = ScopeSlackApp(self.settings, on_new_message, self.seen, input_channel=self.name(),
-                                           claims=self.claims)
+                                           claims=self.claims, outbox=self.outbox)
         bp = Blueprint("scopebot_slack", __name__)
 
         @bp.route("/", methods=["GET"])
@@ -443,6 +507,11 @@ class SlackInput(InputChannel):
         socket: Dict[str, Any] = {}
 
         @bp.listener("after_server_start")
+        async def start_outbox(app: Any, loop: Any) -> None:
+            if slack.outbox is not None:  # replies left pending by an earlier run go out first
+                slack.outbox.start()
+
+        @bp.listener("after_server_start")
         async def start_socket_mode(app: Any, loop: Any) -> None:
             if not self.settings.socket_mode:
                 return
@@ -464,5 +533,7 @@ class SlackInput(InputChannel):
                 except Exception:  # noqa: BLE001
                     logger.exception("closing Slack Socket Mode failed")
             await slack.drain()
+            if slack.outbox is not None:  # what is still pending stays in the table for the next run
+                await slack.outbox.stop()
 
         return bp

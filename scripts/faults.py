@@ -11,9 +11,10 @@ conversation finishes, and each turn is classified from what actually happened:
 - *lost silently*: assessed at the time, yet its signal is missing from the conversation's
   final assessment (the bot went on without it). This is the number that must be 0.
 
-PostgreSQL and Redis are "stopped" by closing their proxy (the listener and every open
-connection) and "restarted" by opening it again, so the machine's shared servers, which
-other work uses, are never stopped. Slack faults are answers of the fake Slack API.
+PostgreSQL and Redis are "stopped" by their proxy (tests/integration/fault_proxy.py, the
+one the tests use) dropping every open connection and refusing new ones, and "restarted" by
+letting connections through again, so the machine's shared servers, which other work uses,
+are never stopped. Slack faults are answers of the fake Slack API.
 Every request has a timeout and every wait a bound, so the run ends by itself.
 
     .venv/bin/python scripts/faults.py --write docs/reliability.md
@@ -46,6 +47,7 @@ from bot.runtime.balancer import BalancerSettings, Nginx  # noqa: E402
 from bot.runtime.cluster import Cluster, Replica, kill_group  # noqa: E402
 from bot.domain.definitions import UNAVAILABLE  # noqa: E402
 from tests.integration import fake_slack  # noqa: E402
+from tests.integration.fault_proxy import FaultProxy  # noqa: E402
 
 PG = ("127.0.0.1", 5432)
 REDIS = ("127.0.0.1", 6379)
@@ -76,85 +78,20 @@ def post(url: str, body: bytes, timeout: float = REQUEST_TIMEOUT, headers: Optio
         return 0, f"{type(exc).__name__}: {exc}"
 
 
-# ----- a TCP proxy that can be stopped and started ----------------------------------------------------
-class TcpProxy:
-    """127.0.0.1:<port> -> target. stop() closes the listener and every connection through
-    it, which a client sees like the server going away; start() listens again."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target, self.port = target, free_port()
-        self.listener: Optional[socket.socket] = None
-        self.conns: set[socket.socket] = set()
-        self.lock = threading.Lock()
-
-    def start(self) -> None:
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port))
-        sock.listen(128)
-        self.listener = sock
-        threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
-
-    def stop(self) -> None:
-        if self.listener is not None:
-            try:  # wakes the accepting thread; close() alone leaves the port listening on Linux
-                self.listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            self.listener.close()
-            self.listener = None
-        with self.lock:
-            conns, self.conns = self.conns, set()
-        for conn in conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            conn.close()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self.lock:
-                self.conns.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
 # ----- the system under test ---------------------------------------------------------------------------------
 @dataclass
 class Rig:
     model: Path
     work: Path
     database: str = ""
-    pg: TcpProxy = field(default_factory=lambda: TcpProxy(PG))
-    redis: TcpProxy = field(default_factory=lambda: TcpProxy(REDIS))
+    pg: FaultProxy = field(default_factory=lambda: FaultProxy(PG))
+    redis: FaultProxy = field(default_factory=lambda: FaultProxy(REDIS))
     slack: fake_slack.FakeSlack = field(default_factory=fake_slack.FakeSlack)
     action_port: int = field(default_factory=free_port)
     actions: Optional[subprocess.Popen] = None
     cluster: Optional[Cluster] = None
     url: str = ""
+    action_token: str = field(default_factory=lambda: uuid.uuid4().hex)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def env(self) -> dict[str, str]:
@@ -163,7 +100,9 @@ class Rig:
                 "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{self.pg.port}/{self.database}",
                 "REDIS_URL": f"redis://127.0.0.1:{self.redis.port}/5",
                 "SLACK_BOT_TOKEN": "xoxb-faults", "SLACK_SIGNING_SECRET": SLACK_SECRET,
-                "SLACK_API_URL": self.slack.api_url, "SLACK_APP_TOKEN": ""}
+                "SLACK_API_URL": self.slack.api_url, "SLACK_APP_TOKEN": "",
+                # the separate action server and every replica share one token (as deployed apart)
+                "SCOPEBOT_ACTION_TOKEN": self.action_token}
 
     def start(self) -> None:
         import psycopg2
@@ -367,36 +306,88 @@ def kill_actions(rig: Rig) -> Row:
                        "(systemd or Kubernetes would)", lambda: kill_group(rig.actions), recover)
 
 
-def outage(rig: Rig, name: str, proxy: TcpProxy) -> Row:
+def outage(rig: Rig, name: str, proxy: FaultProxy) -> Row:
     def recover() -> str:
         time.sleep(5)
-        proxy.start()
+        proxy.heal()
         started = time.monotonic()
         ok = wait(lambda: rest_turn(rig.url, f"probe-{uuid.uuid4().hex[:6]}", TURNS[0][0]).channels is not None, 120, 1)
         return f"down 5 s+; first good turn {time.monotonic() - started:.0f} s after it was back" if ok else \
             "no good turn within 120 s after it was back"
 
-    return under_fault(rig, f"{name} stopped, then restarted", f"the {name} TCP proxy closed (listener and every "
-                       "connection), reopened after the turns during the outage", proxy.stop, recover)
+    return under_fault(rig, f"{name} stopped, then restarted", f"the {name} TCP proxy dropped every connection and "
+                       "refused new ones, then passed them again after the turns during the outage", proxy.refuse,
+                       recover)
 
 
-def slack_fault(rig: Rig, name: str, status: int, error: str, times: int, retry_after: Optional[int]) -> Row:
-    channel = "D0F" + uuid.uuid4().hex[:8].upper()
-    rig.slack.fail_next("chat.postMessage", status=status, error=error, retry_after=retry_after, times=times,
-                        channel=channel)
-    event = fake_slack.event_callback(fake_slack.dm_event(channel, "U0FAULT", TURNS[0][0]))
-    status_code, _body, _s = fake_slack.slack_post(f"{rig.url}/webhooks/slack/events", json.dumps(event),
-                                                   SLACK_SECRET)
-    delivered = wait(lambda: bool(rig.slack.find("chat.postMessage", channel=channel)), 90)
-    failed = len(rig.slack.find("chat.postMessage", ok=False, channel=channel))
-    # The user never sees a failed post, so an undelivered reply is lost silently.
-    row = Row(name, f"the fake Slack API answers chat.postMessage with {status} {times}x", sent=1,
-              assessed=int(delivered), lost=0 if delivered else 1,
-              recovery=f"event acknowledged {status_code}; {failed} failed post(s), then "
-                       + ("the reply was posted" if delivered else "no reply posted within 90 s"))
-    row.note = "" if delivered else "the user got no answer and was not told"
+#: The second message: its reply must come after the first one's.
+SLACK_FOLLOW_UP = "we'd like WhatsApp too"
+
+
+def slack_fault(rig: Rig, name: str, how: str, inject: Callable[[str], None], bound_s: float,
+                outage_s: Optional[float] = None) -> Row:
+    """Two direct messages while the fake Slack API fails posts as ``inject`` says (for
+    ``outage_s`` seconds, or a number of posts): the first one's reply meets the fault; the
+    second is sent once the first post has failed, so its reply must wait its turn. Each reply
+    must arrive exactly once, in order, within ``bound_s``."""
+    channel, user = "D0F" + uuid.uuid4().hex[:8].upper(), "U0F" + uuid.uuid4().hex[:6].upper()
+    inject(channel)
+    back_at = time.monotonic() + outage_s if outage_s else None
+    url = f"{rig.url}/webhooks/slack/events"
+
+    def say(text: str) -> tuple[int, float]:
+        event = fake_slack.event_callback(fake_slack.dm_event(channel, user, text))
+        status, _body, seconds = fake_slack.slack_post(url, json.dumps(event), SLACK_SECRET)
+        return status, seconds
+
+    acks = [say(TURNS[0][0])]
+    wait(lambda: bool(rig.slack.find("chat.postMessage", ok=None, channel=channel)), 60, 0.2)
+    acks.append(say(SLACK_FOLLOW_UP))
+    wait(lambda: len(rig.slack.find("chat.postMessage", channel=channel)) >= 2, bound_s, 0.5)
+    time.sleep(2)  # a duplicate would show up now
+    posted = rig.slack.find("chat.postMessage", channel=channel)
+    failed = rig.slack.find("chat.postMessage", ok=False, channel=channel)
+    # In order: the first reply delivered is the one whose posts failed (the same payload, retried).
+    first_reply = json.dumps(failed[0].params if failed else posted[0].params if posted else None, sort_keys=True)
+    in_order = len(posted) == 2 and json.dumps(posted[0].params, sort_keys=True) == first_reply \
+        and json.dumps(posted[1].params, sort_keys=True) != first_reply
+    delivered = min(len(posted), 2)
+    row = Row(name, how, sent=2, assessed=delivered, lost=2 - delivered)
+    ack = ", ".join(f"{status} in {seconds:.1f} s" for status, seconds in acks)
+    late = ""
+    if failed and posted:  # the API is back after its last failure (a count) or when the outage ends
+        back = back_at if back_at is not None else failed[-1].at
+        late = f"; the first reply {posted[0].at - back:.0f} s after the API was back"
+    row.recovery = (f"events acknowledged {ack}; {len(failed)} failed post(s){late}; " +
+                    (f"both replies posted, {'in order' if in_order else '**out of order**'}, "
+                     f"{'once each' if len(posted) == 2 else f'**{len(posted)} posts**'}" if delivered == 2 else
+                     f"{delivered} of 2 replies posted within {bound_s:.0f} s"))
+    if delivered < 2:
+        row.note = "the user got no answer and was not told"
+    elif not in_order or len(posted) != 2:
+        row.lost += 1
     print(f"{name}: {row}", flush=True)
     return row
+
+
+def slack_faults(rig: Rig) -> list[Row]:
+    """The Slack rows, run side by side (each on its own channel): they mostly wait."""
+    fails = rig.slack.fail_next
+    cases = [
+        ("Slack API 5xx", "the fake Slack API answers chat.postMessage with 503 2x",
+         lambda ch: fails("chat.postMessage", status=503, error="service_unavailable", retry_after=None, times=2,
+                          channel=ch), 90),
+        ("Slack API 429", "the fake Slack API answers chat.postMessage with 429 + Retry-After: 1, 1x",
+         lambda ch: fails("chat.postMessage", status=429, error="ratelimited", retry_after=1, times=1,
+                          channel=ch), 90),
+        ("Slack API 5xx for longer", "the fake Slack API answers chat.postMessage with 503 8x (the old retry "
+         "budget was 4 posts)", lambda ch: fails("chat.postMessage", status=503, error="service_unavailable",
+                                                  retry_after=None, times=8, channel=ch), 240),
+        ("Slack API down for 3 minutes", "the fake Slack API answers every chat.postMessage with 503 for 180 s",
+         lambda ch: rig.slack.fail_for("chat.postMessage", 180, channel=ch), 300, 180),
+    ]
+    with ThreadPoolExecutor(len(cases)) as pool:
+        return list(pool.map(lambda case: slack_fault(rig, *case), cases))
 
 
 # ----- load and bad inputs ----------------------------------------------------------------------------------
@@ -499,8 +490,8 @@ def report(rows: list[Row], held: dict, bad: list[dict], seconds: float) -> str:
         "machine's 2 cores. Everything below was measured on real processes: nginx in front of two",
         "`scopebot run` replicas (supervised by the cluster), a separate action server, the machine's",
         "PostgreSQL and Redis (each behind a TCP proxy the script owns, so \"stopped\" means the proxy",
-        "closed its listener and every connection; the shared servers themselves were never stopped),",
-        "and the local fake Slack API. Rerun it after changes; nothing here is typed by hand.",
+        "dropped every connection and refused new ones; the shared servers themselves were never",
+        "stopped), and the local fake Slack API. Rerun it after changes; nothing here is typed by hand.",
         "",
         "## Faults",
         "",
@@ -508,7 +499,9 @@ def report(rows: list[Row], held: dict, bad: list[dict], seconds: float) -> str:
         "before the fault, turns 2-3 during it, turns 4-5 after recovery. *Refused visibly*: an error",
         "status or the bot's \"please send that again\" apology. *Lost silently*: a turn that was",
         "answered with an assessment but whose channel is missing from the conversation's last",
-        "assessment. Slack rows: one direct message whose reply post fails as described.",
+        "assessment. Slack rows: two direct messages of one conversation, the second sent once the",
+        "first reply's post has failed; each reply must be posted exactly once and in order (the",
+        "outbox's default settings: backoff doubling from 0.5 s up to 30 s, replies kept for a day).",
         "",
         "*Other reply*: answered 200 with neither (the bot's reading of the message, not the fault).",
         "A 503 from nginx means the turn had reached a replica as it was killed: nginx does not send",
@@ -565,10 +558,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         held = load(rig)
         print(f"load: {held}", flush=True)
         rows = [kill_rasa(rig), kill_actions(rig), kill_replica(rig),
-                outage(rig, "PostgreSQL", rig.pg), outage(rig, "Redis", rig.redis),
-                slack_fault(rig, "Slack API 5xx", 503, "service_unavailable", 2, None),
-                slack_fault(rig, "Slack API 429", 429, "ratelimited", 1, 1),
-                slack_fault(rig, "Slack API 5xx for longer", 503, "service_unavailable", 8, None)]
+                outage(rig, "PostgreSQL", rig.pg), outage(rig, "Redis", rig.redis), *slack_faults(rig)]
         bad = bad_inputs(rig)
     finally:
         rig.stop()

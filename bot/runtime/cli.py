@@ -209,7 +209,8 @@ def cmd_actions(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    """Delete one conversation everywhere it is kept (tracker store, Redis lock)."""
+    """Delete one conversation everywhere it is kept (tracker store, Redis lock, Slack replies
+    still waiting in the outbox)."""
     from bot.runtime.profiles import Profile, ProfileError
     from bot.runtime.retention import database_url, forget, redis_client
     from bot.runtime.supervisor import tracker_db
@@ -221,12 +222,17 @@ def cmd_forget(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         deleted = forget(database_url(profile, tracker_db()), args.conversation_id, redis_client(profile))
+        from bot.runtime.outbox_store import forget_pending
+
+        waiting = forget_pending(args.conversation_id)
     except Exception as exc:  # noqa: BLE001 - database or Redis unreachable: say which, no traceback
         print(f"scopebot forget: could not delete ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})",
               file=sys.stderr)
         return 1
     print(f"{args.conversation_id}: {deleted} event(s) deleted" if deleted
           else f"{args.conversation_id}: no such conversation (nothing deleted)")
+    if waiting:
+        print(f"{args.conversation_id}: {waiting} Slack reply(ies) waiting to be posted deleted")
     return 0
 
 

@@ -143,10 +143,15 @@ class Profile:
             env[REDIS_PASSWORD_VAR] = self.redis.password
         return env
 
-    def endpoints_yaml(self, action_url: str, sqlite_path: Path) -> str:
+    def endpoints_yaml(self, action_url: str, sqlite_path: Path, action_token_var: Optional[str] = None) -> str:
+        """``action_token_var``: the environment variable holding the action server's token;
+        Rasa then sends it with every action call (the file names the variable, not the token)."""
         lines = [f"# Written by `scopebot run` for the {self.name} profile; edit endpoints.yml or the",
                  "# environment (DATABASE_URL, REDIS_URL), not this file.",
-                 "action_endpoint:", f'  url: "{action_url}"', "", "tracker_store:"]
+                 "action_endpoint:", f'  url: "{action_url}"']
+        if action_token_var:
+            lines += [f"  token: ${{{action_token_var}}}", '  token_name: "token"']
+        lines += ["", "tracker_store:"]
         if self.postgres is None:
             lines += ["  type: SQL", "  dialect: sqlite", f'  db: "{sqlite_path}"']
         else:

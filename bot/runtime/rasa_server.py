@@ -8,7 +8,8 @@ It also installs the measured fixes of :mod:`bot.rasa_ext.speedups`, :mod:`bot.r
 :mod:`bot.rasa_ext.offload` (parsing off the event loop, long messages in pieces), each only
 when the installed Rasa is the release they were written for (:mod:`bot.rasa_ext.guard`
 warns about any it leaves out), and silences the known library warnings of
-:mod:`bot.config.known_warnings`.
+:mod:`bot.config.known_warnings`. It tells the Slack channel where its outbox table is
+(:mod:`bot.runtime.outbox_store`), which only the runtime knows.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ def main() -> None:
 
     quiet_known_warnings()
     from bot.rasa_ext import offload, speedups, storage_faults
+    from bot.runtime.outbox_store import outbox_store_from_env
     from bot.runtime.security import ServerSecurity
+    from channels import outbox
 
     security = ServerSecurity.from_env()
     speedups.install()
     storage_faults.install()
     offload.install()
+    outbox.use_store(outbox_store_from_env)  # the Slack channel's durable outbox, where the conversations are
     sys.argv = ["rasa", "run", *sys.argv[1:], *security.rasa_args()]
     from rasa.__main__ import main as rasa_main
 

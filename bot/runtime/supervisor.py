@@ -18,11 +18,12 @@ from typing import IO, Optional
 
 from bot.config.paths import PROJECT_ROOT
 from bot.config.settings import SlackSettings, load_env
-from bot.runtime.childenv import action_env
+from bot.runtime.childenv import ACTION_TOKEN_ENV, action_env, action_token, ensure_action_token
 from bot.runtime.profiles import Profile, ProfileError, check_services
 from bot.runtime.retention import RetentionWorker, database_url, purge_interval, retention_days, secure_sqlite_file
 from bot.runtime.security import ServerSecurity
 from channels.identity import rest_token
+from channels.outbox import OutboxSettings
 from channels.ratelimit import RateLimits
 
 VAR_DIR = PROJECT_ROOT / "var"
@@ -36,13 +37,18 @@ def tracker_db() -> Path:
 
 def runtime_endpoints(action_port: int, profile: Optional[Profile] = None, action_url: Optional[str] = None,
                       tag: Optional[str] = None) -> Path:
-    """This run's endpoints.yml (under var/): the profile's stores and the action server URL."""
+    """This run's endpoints.yml (under var/): the profile's stores, the action server URL, and
+    the action server's token. Without ``action_url`` this process starts the action server
+    itself, so it makes the run's token here (unless SCOPEBOT_ACTION_TOKEN is set); an action
+    server elsewhere gets the token only if SCOPEBOT_ACTION_TOKEN is set on both sides."""
     VAR_DIR.mkdir(exist_ok=True)
     profile = profile or Profile.from_env()
     db = tracker_db()
     if profile.name == "embedded":
         secure_sqlite_file(db)  # mode 0600: conversations are nobody else's business on this machine
-    text = profile.endpoints_yaml(action_url or f"http://localhost:{action_port}/webhook", db)
+    token = action_token() if action_url else ensure_action_token()
+    text = profile.endpoints_yaml(action_url or f"http://localhost:{action_port}/webhook", db,
+                                  ACTION_TOKEN_ENV if token else None)
     path = VAR_DIR / f"endpoints.runtime-{tag or action_port}.yml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -144,6 +150,8 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
         security = ServerSecurity.from_env()
         keep_days, purge_every = retention_days(), purge_interval()
         rest_token()
+        action_token()
+        OutboxSettings.from_env()
         RateLimits.from_env()
     except (ProfileError, ValueError) as exc:
         return _refuse(str(exc))
@@ -202,7 +210,15 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
 
 
 def run_actions(port: int = 5055, host: str = "") -> int:
-    """Only an action server (for deployments that run action servers apart from Rasa)."""
+    """Only an action server (for deployments that run action servers apart from Rasa). It
+    checks SCOPEBOT_ACTION_TOKEN when set (give the Rasa side the same value)."""
+    try:
+        token = action_token()
+    except ValueError as exc:
+        return _refuse(str(exc))
+    if not token:
+        print(f"scopebot actions: {ACTION_TOKEN_ENV} is not set, so /webhook answers anyone who can reach "
+              "this port; set it here and for `scopebot run --action-url ...`", file=sys.stderr, flush=True)
     actions = start_action_server(port, host)
     try:
         return actions.wait()

@@ -48,6 +48,8 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: dict[str, list[tuple[Optional[str], int, dict[str, Any], dict[str, str]]]] = {}
+        #: (method, channel) -> (until, status, body, headers): every matching call fails until then.
+        self._outages: dict[tuple[str, Optional[str]], tuple[float, int, dict[str, Any], dict[str, str]]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         fake = self
@@ -105,6 +107,19 @@ class FakeSlack:
             self._failures.setdefault(method, []).extend(
                 [(channel, status, {"ok": False, "error": error}, headers)] * times)
 
+    def fail_for(self, method: str, seconds: float, status: int = 503, error: str = "service_unavailable",
+                 channel: Optional[str] = None) -> None:
+        """Answer every call of ``method`` (to ``channel``, if given) with ``status`` for the next
+        ``seconds``: an outage measured in time rather than in calls."""
+        with self._lock:
+            self._outages[(method, channel)] = (time.monotonic() + seconds, status, {"ok": False, "error": error}, {})
+
+    def clear_failures(self) -> None:
+        """Forget queued failures and outages: the API is healthy from now on."""
+        with self._lock:
+            self._failures.clear()
+            self._outages.clear()
+
     def handle(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict[str, Any], dict[str, str]]:
         if path.startswith("/respond/"):
             method = "response_url"
@@ -120,7 +135,10 @@ class FakeSlack:
         call = Call(method, params, headers, path)
         failure = None
         with self._lock:
-            queued = self._failures.get(method) or []
+            outage = self._outages.get((method, params.get("channel"))) or self._outages.get((method, None))
+            if outage is not None and outage[0] > time.monotonic():
+                failure = outage[1:]
+            queued = [] if failure is not None else self._failures.get(method) or []
             for i, (channel, *_rest) in enumerate(queued):
                 if channel is None or channel == params.get("channel"):
                     failure = queued.pop(i)[1:]

@@ -85,6 +85,9 @@ def test_secrets_come_from_a_secret_reference_and_the_action_server_gets_none():
                     assert "value" not in var and "secretKeyRef" in var["valueFrom"], (name, var)
             if name == "scopebot-actions":
                 assert {v["name"] for v in container.get("env", [])}.isdisjoint(SECRET_VARIABLES)
+            if name in ("scopebot-actions", "scopebot-rasa"):  # the token the action servers require
+                [token] = [v for v in container["env"] if v["name"] == "SCOPEBOT_ACTION_TOKEN"]
+                assert token["valueFrom"]["secretKeyRef"]["key"] == "SCOPEBOT_ACTION_TOKEN"
 
 
 def _accepted_by_scopebot(command: list[str]) -> None:
@@ -116,22 +119,26 @@ def _compose_command() -> list[str]:
 
 
 def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
+    clean = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES | {"SCOPEBOT_ACTION_TOKEN"}}
     return subprocess.run([*_compose_command(), "-f", str(DEPLOY / "compose.yml"), "config"], cwd=DEPLOY,
                           env={**clean, **env}, capture_output=True, text=True, timeout=60)
 
 
 def test_compose_file_passes_the_compose_clients_schema_and_needs_the_external_urls():
-    done = _compose_config({"DATABASE_URL": "postgresql://bot@db.internal/scopebot",
-                            "REDIS_URL": "redis://cache.internal:6379/0"})
+    urls = {"DATABASE_URL": "postgresql://bot@db.internal/scopebot", "REDIS_URL": "redis://cache.internal:6379/0"}
+    done = _compose_config({**urls, "SCOPEBOT_ACTION_TOKEN": "t" * 32})
     assert done.returncode == 0, done.stderr
     config = yaml.safe_load(done.stdout)
     assert set(config["services"]) == {"rasa", "actions", "nginx"}
     assert config["services"]["rasa"]["environment"]["DATABASE_URL"] == "postgresql://bot@db.internal/scopebot"
     assert config["services"]["rasa"]["deploy"]["replicas"] >= 2
     assert not {"postgres", "redis"} & set(config["services"])  # external services
+    assert config["services"]["actions"]["environment"]["SCOPEBOT_ACTION_TOKEN"] == "t" * 32
+    assert config["services"]["rasa"]["environment"]["SCOPEBOT_ACTION_TOKEN"] == "t" * 32
     refused = _compose_config({})
     assert refused.returncode != 0 and "DATABASE_URL" in refused.stderr
+    refused = _compose_config(urls)
+    assert refused.returncode != 0 and "SCOPEBOT_ACTION_TOKEN" in refused.stderr
 
 
 def test_compose_nginx_file_is_the_template_rendered():

@@ -22,7 +22,7 @@ from actions.actions import UNKNOWN_OPTION
 from channels.slack_pace import SLOW_DOWN
 from tests.integration.fake_slack import TEAM, dm_event, event_callback, slack_post, slash_command
 from tests.integration.procs import environ_of, listening_addresses, pids_with
-from tests.integration.servers import ROOT, Bot, assessment, start_bot
+from tests.integration.servers import ROOT, Bot, assessment, post, start_bot
 from tests.integration.test_web_widget_browser import Visit, browser  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
@@ -320,6 +320,41 @@ def test_the_action_server_listens_on_loopback_and_sees_no_secret(guarded):
     # and it still runs the actions: an assessment comes back
     status, replies, _ = rest(guarded, {"sender": "acts", "message": "We take phone calls for a shop"}, REST_TOKEN)
     assert status == 200 and assessment(replies)
+
+
+def test_the_action_server_answers_only_its_rasa_server(guarded):
+    """`scopebot run` gave this run's action server a random token that only its Rasa server
+    knows: calls without it (or with another) are refused before any action runs, the health
+    check stays open, turns still get their assessment, and the token is in no log or file."""
+    base = f"http://127.0.0.1:{guarded.action_port}"
+    call = json.dumps({"next_action": "action_assess", "sender_id": "intruder", "version": "3.6.0", "domain": {},
+                       "tracker": {"sender_id": "intruder", "slots": {}, "latest_message": {}, "events": []}}).encode()
+    assert post(f"{base}/webhook", call)[0] == 401
+    assert post(f"{base}/webhook", b"")[0] == 401, "the empty POST that used to answer 200"
+    assert post(f"{base}/webhook?token=guessed-{uuid.uuid4().hex}", call)[0] == 401
+    assert _get(f"{base}/actions")[0] == 401
+    assert _get(f"{base}/health")[0] == 200
+    [pid] = pids_with("actions.server", "--port", str(guarded.action_port))
+    token = environ_of(pid)["SCOPEBOT_ACTION_TOKEN"]
+    assert len(token) >= 32
+    status, listed = _get(f"{base}/actions?token={token}")
+    assert status == 200 and "action_assess" in listed
+    status, replies, _ = rest(guarded, {"sender": "acts-2", "message": "We take phone calls for a shop"}, REST_TOKEN)
+    assert status == 200 and assessment(replies)
+    assert token not in guarded.log.read_text(errors="replace")
+    endpoints = (ROOT / "var" / f"endpoints.runtime-{guarded.port}.yml").read_text()
+    assert "token: ${SCOPEBOT_ACTION_TOKEN}" in endpoints and token not in endpoints
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
 
 
 def test_a_weak_rest_token_stops_the_start(trained_model, tmp_path):

@@ -77,9 +77,14 @@ def redis_url():
     return f"redis://{REDIS[0]}:{REDIS[1]}/3"
 
 
+#: Slack's signing secret for the replicas (Slack is on in them, posting to the module's fake API).
+REPLICA_SLACK_SECRET = "rep-" + uuid.uuid4().hex
+
+
 @pytest.fixture(scope="module")
-def production_env(database_url, redis_url):
-    return {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+def production_env(database_url, redis_url, fake):
+    return {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SLACK_BOT_TOKEN": "xoxb-replicas",
+            "SLACK_SIGNING_SECRET": REPLICA_SLACK_SECRET, "SLACK_API_URL": fake.api_url, "SLACK_APP_TOKEN": ""}
 
 
 def _events_of(database_url: str, sender: str) -> int:
@@ -268,6 +273,82 @@ def test_sigkill_of_a_replica_behind_nginx_loses_no_turn_and_its_restart_resumes
                                     env=production_env)
     a = assessment(replicas[0].send(me, "customers text us by SMS too"))  # from PostgreSQL, on the restarted one
     assert {"voice", "email", "chat", "messaging", "sms"} <= set(a["channels"])
+
+
+def _established(port: int) -> int:
+    """Open TCP connections to ``port`` on this machine (nginx keeps none to the replicas
+    between requests, so one means a request in flight)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].split(":")[1], 16) == port:  # 01: ESTABLISHED
+                count += 1
+    return count
+
+
+def test_a_replica_killed_during_a_slack_turn_loses_nothing_and_answers_once(replicas, trained_model, production_env,
+                                                                            redis_url, fake, tmp_path):
+    """A Slack direct message reaches a replica through nginx, which claims the event and starts
+    the turn (held here at the conversation lock, so the kill surely lands inside it), and the
+    replica is killed -9 before it answered. nginx answers Slack 502, so Slack retries: at once
+    (the dead replica's claim has not lapsed yet: 503, try later, rather than a 200 that would
+    end Slack's retries), then a minute later, when the surviving replica handles it. The user
+    gets exactly one reply, and the message is stored once."""
+    import redis
+
+    from channels.delivery import LEASE_S
+    from tests.integration.fake_slack import dm_event, event_callback, slack_post
+
+    url, stop = _balanced([replicas[0].url, replicas[1].url], tmp_path / "nginx")
+    channel, event_id = f"D0K{uuid.uuid4().hex[:8].upper()}", f"Ev{uuid.uuid4().hex[:12].upper()}"
+    body = json.dumps(event_callback(dm_event(channel, "U0KILL", "We only take phone calls for our plumbing company."),
+                                     event_id))
+    store = redis.Redis.from_url(redis_url)
+    lock = f"scopebot:lock:slack:T0SCOPE:{channel}"
+    claim = f"scopebot:slack:claim:event:{event_id}"
+    victim = None
+    try:
+        store.set(lock, "held-by-the-test", px=120_000)
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(slack_post, f"{url}/webhooks/slack/events", body, REPLICA_SLACK_SECRET)
+            deadline = time.monotonic() + 10
+            while not store.exists(claim) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            [victim] = [i for i, r in enumerate(replicas) if _established(r.port)]
+            replicas[victim].stop(signal.SIGKILL)  # mid-turn: claimed, waiting for the conversation's lock
+            status, _, _ = first.result()
+        assert status >= 500, "the killed replica's delivery must look failed to Slack, so that it retries"
+        store.delete(lock)
+        _until_refused(replicas[victim].port)
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+        status, text, _ = slack_post(f"{url}/webhooks/slack/events", body, REPLICA_SLACK_SECRET, headers=retry)
+        # The dead replica's claim holds for LEASE_S: not acknowledged, so Slack comes back later.
+        assert status == 503, (status, text)
+        assert not fake.find("chat.postMessage", channel=channel)
+        time.sleep(LEASE_S + 2)  # Slack's second retry comes a minute after the first
+        retry = {"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_error"}
+        status, text, _ = slack_post(f"{url}/webhooks/slack/events", body, REPLICA_SLACK_SECRET, headers=retry)
+        assert status == 200, text
+        [reply] = fake.wait_for("chat.postMessage", channel=channel, timeout=120)
+        assert reply.params["text"].startswith("Recommendation: call center")
+        time.sleep(3)
+        assert len(fake.find("chat.postMessage", channel=channel)) == 1, "exactly one reply"
+    finally:
+        stop()
+        store.delete(lock)
+        if victim is not None and replicas[victim].proc.poll() is not None:
+            env = dict(production_env)
+            if victim == 1:
+                env["SCOPEBOT_ACTION_URL"] = f"http://127.0.0.1:{replicas.action_port}/webhook"
+            replicas[victim] = start_bot(replicas.work / f"unused-{'ab'[victim]}.db",
+                                         replicas.work / f"{'ab'[victim]}-slack.log", trained_model, env=env)
+    conn = _pg(production_env["DATABASE_URL"].rsplit("/", 1)[1])
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'",
+                    (f"slack:T0SCOPE:{channel}",))
+        assert cur.fetchone()[0] == 1, "the message was stored once"
+    conn.close()
 
 
 def _start_actions(port: int, log: Path) -> subprocess.Popen:

@@ -30,6 +30,8 @@ from tests.integration.servers import assessment, start_bot
 pytestmark = pytest.mark.slow
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+#: The outbox's longest backoff in these tests (the default is 30 s), so an outage test takes seconds.
+OUTBOX_MAX_WAIT_S = 2
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def bot(trained_model, tmp_path_factory, fake):
     work = tmp_path_factory.mktemp("slackbot")
     running = start_bot(work / "trackers.db", work / "bot.log", trained_model, env={
         "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "SLACK_APP_TOKEN": ""})
+        "SLACK_APP_TOKEN": "", "SCOPEBOT_SLACK_OUTBOX_MAX_WAIT_S": str(OUTBOX_MAX_WAIT_S)})
     yield running
     alive = running.proc.poll() is None
     running.stop(signal.SIGTERM)
@@ -325,6 +327,40 @@ def test_gateway_errors_are_retried_honouring_retry_after(bot, fake):
     failed = fake.find("chat.postMessage", ok=False, channel=channel)
     assert [c.status for c in failed] == [502, 504]
     assert done.at - failed[1].at >= 1.9, "waited the 2 s Retry-After of the 504"
+    assert header(done) == "Recommendation: call center"
+
+
+def test_replies_wait_out_a_long_slack_outage_and_arrive_once_in_order(bot, fake):
+    """Slack answers 503 to eight posts in a row, twice the four tries a reply used to get
+    before it was dropped. The reply is kept in the outbox and posted once Slack is back; a
+    reply to the next message, sent during the outage, comes after it, not before."""
+    channel, user = "D0OUTAGE", "U0KARL"
+    fake.fail_next("chat.postMessage", status=503, error="service_unavailable", retry_after=None, times=8,
+                   channel=channel)
+    status, _, elapsed = send_event(bot, dm_event(channel, user, "We only take phone calls for our plumbing company."))
+    assert status == 200 and elapsed < 3, "the event is still acknowledged at once"
+    fake.wait_for("chat.postMessage", ok=False, count=5, channel=channel, timeout=60)  # past the old budget
+    assert send_event(bot, dm_event(channel, user, "and we also answer WhatsApp messages"))[0] == 200
+    first, second = fake.wait_for("chat.postMessage", count=2, channel=channel, timeout=120)
+    time.sleep(2 * OUTBOX_MAX_WAIT_S)
+    assert len(posts(fake, channel)) == 2, "each reply exactly once"
+    failed = fake.find("chat.postMessage", ok=False, channel=channel)
+    assert len(failed) == 8 and all(c.params["text"] == first.params["text"] for c in failed), \
+        "only the first reply was tried during the outage: the second waited its turn"
+    assert header(first) == "Recommendation: call center"
+    assert header(second) == "Recommendation: contact center" and "phone" in blocks_text(second.params["blocks"])
+    assert first.at < second.at
+
+
+def test_a_retry_after_longer_than_the_outbox_backoff_is_honoured(bot, fake):
+    channel = "D0PATIENT"
+    fake.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=3, times=2, channel=channel)
+    send_event(bot, dm_event(channel, "U0LENA", "We only take phone calls for our plumbing company."))
+    [done] = fake.wait_for("chat.postMessage", channel=channel, timeout=60)
+    limited = fake.find("chat.postMessage", ok=False, channel=channel)
+    assert [c.status for c in limited] == [429, 429]
+    assert limited[1].at - limited[0].at >= 2.9 and done.at - limited[1].at >= 2.9, \
+        f"Retry-After: 3 asks for more than the {OUTBOX_MAX_WAIT_S} s backoff cap"
     assert header(done) == "Recommendation: call center"
 
 

@@ -33,17 +33,15 @@ def event_body(event_id: str, text: str = "hello") -> str:
                                  "text": text, "ts": "1.1"}})
 
 
-@pytest.fixture
-def app_and_events(monkeypatch):
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+def make_app(claims: MemoryClaims, received: list) -> AsyncApp:
+    """One replica's Bolt app with our repeat filter; replicas that share ``claims`` stand in
+    for replicas sharing Redis."""
 
     async def authorize(**_kwargs):
         return AuthorizeResult(enterprise_id=None, team_id="T1", bot_user_id="UBOT", bot_id="BBOT",
                                bot_token="xoxb-unit")
 
-    received = []
-    app = AsyncApp(signing_secret=SECRET, authorize=authorize, before_authorize=DropRepeats(MemoryClaims()))
+    app = AsyncApp(signing_secret=SECRET, authorize=authorize, before_authorize=DropRepeats(claims))
 
     @app.event("message")
     async def on_message(event, context):
@@ -52,8 +50,20 @@ def app_and_events(monkeypatch):
             await context["delivery"].finish()
         elif event["text"] == "fails":
             await context["delivery"].release()
+        else:
+            deliveries.append(context["delivery"])
 
-    return app, received
+    deliveries: list = []
+    app.deliveries = deliveries
+    return app
+
+
+@pytest.fixture
+def app_and_events(monkeypatch):
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    received: list = []
+    return make_app(MemoryClaims(), received), received
 
 
 def dispatch(app, request):
@@ -89,6 +99,22 @@ def test_a_retry_after_a_failed_turn_is_handled_and_after_a_stored_one_dropped(a
     dispatch(app, signed(event_body("Ev5", "stored")))
     dispatch(app, signed(event_body("Ev5", "stored"), **RETRY))
     assert received == ["fails", "fails", "stored"]
+
+
+def test_a_repeat_held_unfinished_by_another_replica_gets_503_so_slack_comes_back(monkeypatch):
+    """Replica one took the event and has not stored it (it may have died mid-turn): replica
+    two must not acknowledge Slack's retry, or Slack stops retrying and the message is lost."""
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    shared, received = MemoryClaims(), []
+    one, two = make_app(shared, received), make_app(shared, received)
+    assert dispatch(one, signed(event_body("Ev7"))).status == 200
+    assert dispatch(one, signed(event_body("Ev7"), **RETRY)).status == 200, "running here: dropped"
+    assert dispatch(two, signed(event_body("Ev7"), **RETRY)).status == 503
+    assert received == ["hello"]
+    asyncio.run(one.deliveries[0].finish())
+    assert dispatch(two, signed(event_body("Ev7"), **RETRY)).status == 200, "stored: dropped"
+    assert received == ["hello"]
 
 
 def test_claims_lapse_when_their_holder_dies_and_only_the_holder_ends_them():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
-from bot.runtime.childenv import action_env
+from bot.runtime.childenv import action_env, action_token, ensure_action_token
 from bot.runtime.profiles import Profile
 from bot.runtime.retention import database_url, forget, purge, retention_days, secure_sqlite_file
 from channels.identity import (
@@ -93,6 +94,22 @@ def test_the_action_server_environment_is_an_allow_list():
     assert action_env({"SCOPEBOT_ACTION_HOST": "0.0.0.0"})["SANIC_HOST"] == "0.0.0.0"
     # the one setting of ours the actions read themselves
     assert action_env({"SCOPEBOT_SESSION_IDLE_MINUTES": "5"})["SCOPEBOT_SESSION_IDLE_MINUTES"] == "5"
+    # and the token it checks its callers against
+    assert action_env({"SCOPEBOT_ACTION_TOKEN": "x" * 32})["SCOPEBOT_ACTION_TOKEN"] == "x" * 32
+
+
+def test_each_run_gets_an_action_token_unless_one_is_given():
+    env: dict = {}
+    token = ensure_action_token(env)
+    assert len(token) >= 32 and env["SCOPEBOT_ACTION_TOKEN"] == token
+    assert ensure_action_token(env) == token, "one per run: the Rasa server and the action server share it"
+    assert ensure_action_token({}) != token
+    assert ensure_action_token({"SCOPEBOT_ACTION_TOKEN": "given-" + "y" * 20}) == "given-" + "y" * 20
+    with pytest.raises(ValueError, match="SCOPEBOT_ACTION_TOKEN"):
+        action_token({"SCOPEBOT_ACTION_TOKEN": "short"})
+    endpoints = Profile.from_env({}).endpoints_yaml("http://x/webhook", Path("/tmp/x.db"), "SCOPEBOT_ACTION_TOKEN")
+    assert "  token: ${SCOPEBOT_ACTION_TOKEN}" in endpoints and token not in endpoints
+
 
 
 def test_retention_setting():
