@@ -17,6 +17,7 @@ from sanic.request import Request
 
 from bot.config import settings
 from bot.domain.definitions import UNAVAILABLE
+from bot.rasa_ext import action_faults
 from bot.rasa_ext.storage_faults import CANNOT_SAVE, recording, request_failure, watch_request
 from channels import guard
 from channels.identity import metadata_problem, rest_conversation_id, rest_sender_from_conversation, sender_problem
@@ -65,6 +66,7 @@ class ValidatingRestInput(RestInput):
         @bp.middleware("request")
         async def refuse_bad_bodies(request: Request):  # type: ignore[no-untyped-def]
             watch_request()
+            action_faults.watch()
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
                 refused = guard.unauthorized(request)
                 if refused:
@@ -84,12 +86,14 @@ class ValidatingRestInput(RestInput):
                 recipient = (json.loads(request.body or b"{}") or {}).get("sender")
                 return response.json([{"recipient_id": recipient, "text": CANNOT_SAVE}], status=503,
                                      headers={"Retry-After": "30"})
-            # Rasa answers `[]` when the turn failed (the action server is down): say so.
-            if request.method == "POST" and resp is not None and resp.status == 200 and resp.body == b"[]":
-                recipient = (json.loads(request.body or b"{}") or {}).get("sender")
-                return response.json([{"recipient_id": recipient, "text": UNAVAILABLE}])
             if request.method == "POST" and resp is not None and resp.status == 200:
-                return _as_client_sees_it(resp)
+                shown = _as_client_sees_it(resp)
+                # A custom action failed (the action server is down): Rasa answers what it
+                # collected, often nothing; the user is told, after whatever was said.
+                if shown is not None and action_faults.action_failed(json.loads(shown.body)):
+                    recipient = (json.loads(request.body or b"{}") or {}).get("sender")
+                    return response.json([*json.loads(shown.body), {"recipient_id": recipient, "text": UNAVAILABLE}])
+                return shown
             return None
 
         return bp

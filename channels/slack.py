@@ -58,6 +58,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config.settings import MAX_MESSAGE_CHARS, SlackSettings, load_env, message_too_long
 from bot.domain.definitions import UNAVAILABLE
+from bot.rasa_ext import action_faults
 from bot.rasa_ext.storage_faults import CANNOT_SAVE, storage_failure
 from bot.views.blocks import (
     BRIEF_ACTION,
@@ -332,6 +333,7 @@ class ScopeSlackApp:
         output = CollectingSlackOutput()
         if delivery is not None:
             delivery.keep_alive()
+        action_faults.watch()
         try:
             await self.on_new_message(UserMessage(text, output, conversation, input_channel=self.input_channel,
                                                   metadata={"slack": meta}))
@@ -350,10 +352,9 @@ class ScopeSlackApp:
             return
         if delivery is not None:
             await delivery.finish()
-        if not output.messages:  # no reply at all: the action server is down
-            await self._reply(conversation, place, [(UNAVAILABLE, None)])
-            return
         rendered = [r for r in (render_message(m, conversation) for m in output.messages) if r is not None]
+        if action_faults.action_failed(output.messages):  # the action server is down: say so
+            rendered.append((UNAVAILABLE, None))
         await self._reply(conversation, place, rendered)
 
     async def _reply(self, conversation: str, place: Place, replies: List[Tuple[str, Optional[list]]]) -> None:

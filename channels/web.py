@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from bot.domain.definitions import UNAVAILABLE
+from bot.rasa_ext import action_faults
 from bot.rasa_ext.storage_faults import CANNOT_SAVE, storage_failure
 from channels import guard
 from channels.webchat import (
@@ -130,11 +131,12 @@ class WebChatInput(InputChannel):
                 status, reason = problem
                 return response.json({"error": reason}, status=status)
             collector = CollectingOutputChannel()
+            action_faults.watch()
             await on_new_message(UserMessage(message_text(body), collector, body["conversation_id"],
                                              input_channel=self.name()))
             views = [v for v in (bot_view(m) for m in collector.messages) if v]
-            if not collector.messages:  # no reply at all: the action server is down
-                views = [bot_view({"text": UNAVAILABLE})]
+            if action_faults.action_failed(collector.messages):  # the action server is down
+                views.append(bot_view({"text": UNAVAILABLE}))
             return response.json({"messages": views})
 
         async def history(request: Request, body: dict[str, Any]) -> HTTPResponse:

@@ -1,6 +1,6 @@
 """Everything that reaches into Rasa's internals, in one place.
 
-Monkey patches of Rasa 3.6 (``speedups``, ``offload``, ``storage_faults``), the
+Monkey patches of Rasa 3.6 (``speedups``, ``offload``, ``storage_faults``, ``action_faults``), the
 tracker and lock stores that subclass Rasa's. Each patch is installed by the server entry
 point (``bot.runtime.rasa_server``), checks the installed Rasa version first
 (:mod:`bot.rasa_ext.guard`) and can be undone. It may import Rasa, ``bot.nlu`` (the long

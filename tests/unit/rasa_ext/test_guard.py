@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.rasa_ext import guard, offload, speedups, storage_faults
+from bot.rasa_ext import action_faults, guard, offload, speedups, storage_faults
 from bot.rasa_ext.guard import Patch
 
 
@@ -80,6 +80,7 @@ def test_applied_undoes_only_what_it_did():
 @pytest.mark.parametrize("module, owner_path, attribute", [
     (offload, "rasa.core.processor.MessageProcessor", "parse_message"),
     (storage_faults, "rasa.core.agent.Agent", "_create_tracker_store"),
+    (action_faults, "rasa.core.actions.action.RemoteAction", "run"),
 ])
 def test_other_patches_install_and_uninstall_too(module, owner_path, attribute):
     import importlib
