@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.identity import rest_token, token_accepted
-from channels.ratelimit import RateLimits, client_key
+from channels.ratelimit import RateLimits, client_key, trusted_proxies
 
 __all__ = ["limits", "client_of", "too_many", "unauthorized", "over_limit"]
 
@@ -30,8 +30,14 @@ def limits() -> RateLimits:
     return RateLimits.from_env()
 
 
+@functools.lru_cache(maxsize=1)
+def proxies() -> tuple:
+    """The reverse proxies whose ``X-Forwarded-For`` is believed, read once (``SCOPEBOT_TRUSTED_PROXIES``)."""
+    return trusted_proxies()
+
+
 def client_of(request: Request) -> Optional[str]:
-    return client_key(request.ip, request.headers.get("x-forwarded-for"))
+    return client_key(request.ip, request.headers.get("x-forwarded-for"), proxies())
 
 
 def too_many(seconds: int) -> HTTPResponse:

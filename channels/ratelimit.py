@@ -11,9 +11,13 @@ what a person typing ever sends, so only scripts meet them::
 Buckets live in this process's memory (bounded: the least recently used keys are forgotten
 first), so with several replicas each one applies the limits to what it receives.
 
-The client is the peer's address. Behind a reverse proxy on the same machine (a loopback
-peer), it is the last address the proxy appended to ``X-Forwarded-For``; a loopback peer
-without that header is a process on this machine (a test, a script) and has no client limit.
+The client is the peer's address. Behind a trusted reverse proxy it is the nearest address
+in ``X-Forwarded-For`` that is not itself a trusted proxy (the header is read from the right,
+where each proxy appends its peer, so a client cannot choose its own key by sending one).
+Trusted are loopback peers (nginx on the same machine) and the addresses or networks in
+``SCOPEBOT_TRUSTED_PROXIES`` (e.g. ``10.0.0.0/8`` for an ingress on another machine). A
+trusted peer without that header is a process of the deployment itself (a test, a script)
+and has no client limit.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from ipaddress import ip_address
+from ipaddress import ip_address, ip_network
 from typing import Callable, Mapping, Optional
 
-__all__ = ["Rule", "Buckets", "RateLimits", "client_key", "RATE_LIMIT_ENV", "DEFAULT_RULES"]
+__all__ = ["Rule", "Buckets", "RateLimits", "client_key", "trusted_proxies", "RATE_LIMIT_ENV",
+           "TRUSTED_PROXIES_ENV", "DEFAULT_RULES"]
 
 RATE_LIMIT_ENV = "SCOPEBOT_RATE_LIMIT"
+TRUSTED_PROXIES_ENV = "SCOPEBOT_TRUSTED_PROXIES"
 KINDS = ("conversation", "client", "slack_user")
 
 
@@ -118,15 +124,35 @@ def parse_rules(raw: Optional[str]) -> dict[str, Optional[Rule]]:
     return rules
 
 
-def client_key(peer: Optional[str], forwarded_for: Optional[str]) -> Optional[str]:
-    """The address to count a request against (None: a local process, no client limit)."""
+def trusted_proxies(env: Mapping[str, str] = os.environ) -> tuple:
+    """The networks of ``SCOPEBOT_TRUSTED_PROXIES`` (comma-separated addresses or CIDRs).
+    Raises ValueError naming the bad entry, so a typo stops the start instead of trusting nobody."""
+    nets = []
+    for entry in (env.get(TRUSTED_PROXIES_ENV) or "").split(","):
+        if entry.strip():
+            try:
+                nets.append(ip_network(entry.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"{TRUSTED_PROXIES_ENV}: {entry.strip()!r} is not an address or a network") from None
+    return tuple(nets)
+
+
+def _trusted(address: str, proxies: tuple) -> bool:
+    try:
+        ip = ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_loopback or any(ip.version == net.version and ip in net for net in proxies)
+
+
+def client_key(peer: Optional[str], forwarded_for: Optional[str], proxies: tuple = ()) -> Optional[str]:
+    """The address to count a request against (None: a process of the deployment, no client limit)."""
     if not peer:
         return None
-    try:
-        local = ip_address(peer.strip("[]")).is_loopback
-    except ValueError:
-        local = False
-    if not local:
+    if not _trusted(peer, proxies):
         return peer
     hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
-    return hops[-1] if hops else None
+    for hop in reversed(hops):  # the nearest hop a trusted proxy did not add itself
+        if not _trusted(hop, proxies):
+            return hop
+    return hops[0] if hops else None

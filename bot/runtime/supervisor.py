@@ -24,7 +24,7 @@ from bot.runtime.retention import RetentionWorker, database_url, purge_interval,
 from bot.runtime.security import ServerSecurity
 from channels.identity import rest_token
 from channels.outbox import OutboxSettings
-from channels.ratelimit import RateLimits
+from channels.ratelimit import RateLimits, trusted_proxies
 
 VAR_DIR = PROJECT_ROOT / "var"
 STARTUP_TIMEOUT = 180.0
@@ -153,6 +153,7 @@ def run_bot(model: Path, port: int = 5005, action_port: int = 5055, action_url: 
         action_token()
         OutboxSettings.from_env()
         RateLimits.from_env()
+        trusted_proxies()
     except (ProfileError, ValueError) as exc:
         return _refuse(str(exc))
     problems = check_services(profile)

@@ -20,7 +20,7 @@ from channels.identity import (
     sender_problem,
     token_accepted,
 )
-from channels.ratelimit import Buckets, RateLimits, Rule, client_key, parse_rules
+from channels.ratelimit import Buckets, RateLimits, Rule, client_key, parse_rules, trusted_proxies
 
 
 @pytest.mark.parametrize("sender", ["web-" + "a" * 32, "slack:T1:C1:private:U1", "rest:x", "me"])
@@ -84,6 +84,25 @@ def test_client_key_trusts_forwarded_for_only_from_a_local_proxy():
     assert client_key("203.0.113.5", "1.2.3.4") == "203.0.113.5"
     assert client_key("127.0.0.1", "1.2.3.4, 198.51.100.2") == "198.51.100.2"
     assert client_key("::1", None) is None and client_key(None, None) is None
+
+
+def test_client_key_trusts_forwarded_for_from_the_configured_proxies_only():
+    ingress = trusted_proxies({"SCOPEBOT_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"})
+    # an ingress on another machine: its X-Forwarded-For is believed, nearest untrusted hop first
+    assert client_key("10.1.2.3", "198.51.100.9", ingress) == "198.51.100.9"
+    assert client_key("192.0.2.7", "203.0.113.1, 198.51.100.9, 10.4.4.4", ingress) == "198.51.100.9"
+    # a client cannot pick its own key by sending the header: the proxy's appended hop wins
+    assert client_key("10.1.2.3", "1.1.1.1, 198.51.100.9", ingress) == "198.51.100.9"
+    # not a configured proxy: the peer itself, whatever the header says
+    assert client_key("198.51.100.50", "1.1.1.1", ingress) == "198.51.100.50"
+    assert client_key("10.1.2.3", "198.51.100.9") == "10.1.2.3", "no proxies configured: only loopback is trusted"
+    assert client_key("10.1.2.3", None, ingress) is None  # the deployment's own process
+    assert trusted_proxies({}) == ()
+
+
+def test_a_bad_trusted_proxy_entry_is_named():
+    with pytest.raises(ValueError, match="not-an-ip"):
+        trusted_proxies({"SCOPEBOT_TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"})
 
 
 def test_the_action_server_environment_is_an_allow_list():
