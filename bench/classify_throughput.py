@@ -105,7 +105,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from bot.domain.assessment import assess
-    from bot.nlu.parser import ScopeParser
+    from bot.rasa_ext.parser import ScopeParser
     from bot.runtime.cli import ensure_model
     from bot.runtime.evaluation import load_cases
 

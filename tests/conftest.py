@@ -24,7 +24,7 @@ def trained_model() -> Path:
 
 @pytest.fixture(scope="session")
 def parser(trained_model):
-    from bot.nlu.parser import ScopeParser
+    from bot.rasa_ext.parser import ScopeParser
 
     return ScopeParser(trained_model)
 

@@ -3,7 +3,8 @@
 ``spacy_pipeline`` builds the offline spaCy pipeline, ``signal_resolver`` is the Rasa
 graph component that turns raw extractor output into canonical signals (its logic lives
 in the Rasa-free ``bot.language.mentions``), ``batched_diet`` classifies a batch in one
-network call, ``parser`` loads a trained model for batch use, ``longtext`` parses long
+network call, ``parse`` turns the results of a text's chunks into one parse (the model
+itself is run by ``bot.rasa_ext.parser``), ``longtext`` parses long
 text in pieces. It may import Rasa, spaCy, ``bot.language``, ``bot.domain`` and
 ``bot.config``; not ``bot.dialogue``, ``bot.views``, ``bot.rasa_ext``, the channels, the
 actions or the runtime. The class paths in ``config.yml`` point here (``bot.nlu.*``):

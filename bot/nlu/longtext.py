@@ -4,7 +4,7 @@ The model's cost grows faster than the text (DIET attends over every pair of tok
 a pasted 20,000-character scope section parsed whole takes seconds and gigabytes. Parsed
 in pieces of at most :data:`bot.config.settings.CHUNK_CHARS` characters, cut between sentences,
 time grows with the length and memory stays that of one piece. ``scopebot classify``
-(:mod:`bot.nlu.parser`) and the Rasa server (:mod:`bot.rasa_ext.offload`) both cut text this way.
+(:mod:`bot.rasa_ext.parser`) and the Rasa server (:mod:`bot.rasa_ext.offload`) both cut text this way.
 
 Plain Python, no Rasa import.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.config.settings import CHUNK_CHARS
 from bot.language.text import OffsetMap, chunk_offsets, chunks
-from bot.nlu.parser import in_source
+from bot.nlu.parse import in_source
 
 
 def pieces(text: str, size: int = CHUNK_CHARS) -> list[tuple[str, OffsetMap]]:

@@ -1,7 +1,8 @@
 """Everything that reaches into Rasa's internals, in one place.
 
 Monkey patches of Rasa 3.6 (``speedups``, ``offload``, ``storage_faults``, ``action_faults``), the
-tracker and lock stores that subclass Rasa's. Each patch is installed by the server entry
+tracker and lock stores that subclass Rasa's, and ``parser``, which runs a model's NLU
+graph in-process for batch use. Each patch is installed by the server entry
 point (``bot.runtime.rasa_server``), checks the installed Rasa version first
 (:mod:`bot.rasa_ext.guard`) and can be undone. It may import Rasa, ``bot.nlu`` (the long
 text parsing that ``offload`` runs) and ``bot.config``; not the domain, language, dialogue

@@ -90,7 +90,7 @@ _worker_parser = None
 
 def _init_worker(model_path: str) -> None:
     global _worker_parser
-    from bot.nlu.parser import ScopeParser
+    from bot.rasa_ext.parser import ScopeParser
 
     _worker_parser = ScopeParser(Path(model_path))
 

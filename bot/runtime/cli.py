@@ -55,7 +55,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if workers > 1:
         results = classify_parallel(model, items, workers)
     else:
-        from bot.nlu.parser import ScopeParser
+        from bot.rasa_ext.parser import ScopeParser
 
         results = classify_items(ScopeParser(model), items)
     loaded = time.perf_counter()  # (workers > 1: their models load lazily, inside the timing)

@@ -161,7 +161,7 @@ def render_report(nlu: dict[str, Any] | None, summary: dict[str, Any],
 
 
 def run_eval(model: Path, skip_nlu: bool = False, peer=None) -> int:
-    from bot.nlu.parser import ScopeParser
+    from bot.rasa_ext.parser import ScopeParser
     from bot.runtime.realtext_eval import evaluate_splits, load_cv, render_section, scopebot_predictor, write_errors
 
     REPORT_DIR.mkdir(parents=True, exist_ok=True)

@@ -100,7 +100,7 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, retrain: bool =
     (which are code, not part of the model) without retraining; ``retrain=False`` never trains
     and skips folds whose model is missing or stale.
     """
-    from bot.nlu.parser import ScopeParser
+    from bot.rasa_ext.parser import ScopeParser
     from bot.runtime.childenv import rasa_bin, rasa_env
 
     items = load(["train", "dev"])

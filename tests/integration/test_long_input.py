@@ -13,7 +13,7 @@ import pytest
 from bench.long_message import scope_section
 from bot.config.settings import CHUNK_CHARS, MAX_MESSAGE_CHARS
 from bot.domain.signals import Signals
-from bot.nlu.parser import resolved_entities
+from bot.nlu.parse import resolved_entities
 from bot.rasa_ext import offload
 
 pytestmark = pytest.mark.slow

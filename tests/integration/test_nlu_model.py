@@ -92,6 +92,15 @@ def test_batched_parsing_equals_one_message_at_a_time(parser):
     one = [parser.parse(t) for t in texts]
     assert [(p.intent, p.signals) for p in many] == [(p.intent, p.signals) for p in one]
 
+    # On a Rasa release the batch path was not written for, the parser falls back to Rasa's
+    # public parse, one text at a time, with the same results.
+    parser.batched = False
+    try:
+        assert [key(b) for b in parser.parse_raw_many(texts[:-1])] == [key(b) for b in batched]
+        assert [(p.intent, p.signals) for p in parser.parse_many(texts)] == [(p.intent, p.signals) for p in many]
+    finally:
+        parser.batched = True
+
 
 def test_eager_weight_building_predicts_exactly_like_rasas_own_loading(parser, trained_model, monkeypatch):
     """The model is loaded without tracing DIET's training step (bot/nlu/batched_diet.py);
@@ -99,7 +108,7 @@ def test_eager_weight_building_predicts_exactly_like_rasas_own_loading(parser, t
     from rasa.nlu.classifiers.diet_classifier import DIET
 
     from bot.nlu.batched_diet import BatchedDIETClassifier
-    from bot.nlu.parser import ScopeParser
+    from bot.rasa_ext.parser import ScopeParser
     from bot.runtime.evaluation import load_cases
 
     monkeypatch.setattr(BatchedDIETClassifier, "model_class", staticmethod(lambda: DIET))
@@ -114,3 +123,13 @@ def test_eager_weight_building_predicts_exactly_like_rasas_own_loading(parser, t
         return ranking, ents
 
     assert [outputs(stock.parse_raw(t)) for t in texts] == [outputs(parser.parse_raw(t)) for t in texts]
+
+
+def test_on_another_rasa_release_the_batch_path_is_left_out_and_says_so(trained_model, caplog):
+    from bot.rasa_ext.parser import ScopeParser
+
+    with caplog.at_level("WARNING", logger="bot.rasa_ext.parser"):
+        other = ScopeParser(trained_model, rasa_release="3.7.2")
+    assert other.batched is False
+    assert "written for Rasa 3.6.x, but Rasa 3.7.2 is installed" in caplog.text
+    assert other.parse("We answer phone calls and emails").signals.channels == frozenset({"voice", "email"})

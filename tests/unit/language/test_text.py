@@ -11,7 +11,7 @@ import pytest
 from bot.domain.assessment import assess
 from bot.language.mentions import RESOLVER_NAME
 from bot.language.text import CHUNK_CHARS, OffsetMap, chunk_offsets, chunks, clean, clean_spans
-from bot.nlu.parser import ScopeParser
+from bot.rasa_ext.parser import ScopeParser
 
 AWKWARD = [
     "  We\ttake  phone\u00a0calls\x07 and ﬁle e\u0301mails ＡＢＣ ½  ",
