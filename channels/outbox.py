@@ -40,6 +40,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
 
+from bot.config.settings import env_number
+
 __all__ = ["Outcome", "OutboxSettings", "OutboxStore", "Outbox", "use_store", "configured_store"]
 
 logger = logging.getLogger(__name__)
@@ -73,15 +75,8 @@ class Outcome:
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if not value > 0:
-        raise ValueError(f"{name} must be more than 0 seconds")
+    value = env_number(env, name, "seconds", default)
+    assert value is not None
     return value
 
 

@@ -81,19 +81,32 @@ SESSION_IDLE_ENV = "SCOPEBOT_SESSION_IDLE_MINUTES"
 DEFAULT_SESSION_IDLE_MINUTES = 24 * 60
 
 
+def env_number(env: Mapping[str, str], name: str, unit: str, default: Optional[float],
+               zero: str = "") -> Optional[float]:
+    """A positive number of ``unit`` from ``env[name]``, or ``default`` when it is unset.
+
+    ``zero`` says what 0 means where 0 is allowed ("never"); elsewhere 0 is refused. A bad value
+    raises ValueError naming the variable and the unit, so the start stops with a reason."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of {unit}, not {raw!r}") from None
+    if value != value or value < 0 or (value == 0 and not zero):
+        allowed = f"0 ({zero}) or a positive number" if zero else "a positive number"
+        raise ValueError(f"{name} must be {allowed} of {unit}, not {raw!r}")
+    return value
+
+
 def session_idle_minutes(env: Optional[Mapping[str, str]] = None) -> float:
     """Minutes of silence after which a returning user starts a new session; 0 never does.
 
     Rasa's own session expiry (``domain.yml``) is part of the trained model, so the bot
     decides this itself, and a deployment can change it without retraining.
     """
-    raw = (os.environ if env is None else env).get(SESSION_IDLE_ENV, "").strip()
-    if not raw:
-        return float(DEFAULT_SESSION_IDLE_MINUTES)
-    try:
-        minutes = float(raw)
-    except ValueError:
-        raise ValueError(f"{SESSION_IDLE_ENV} must be a number of minutes, not {raw!r}") from None
-    if minutes < 0 or minutes != minutes:
-        raise ValueError(f"{SESSION_IDLE_ENV} must be 0 (never) or a positive number of minutes, not {raw!r}")
+    minutes = env_number(os.environ if env is None else env, SESSION_IDLE_ENV, "minutes",
+                         float(DEFAULT_SESSION_IDLE_MINUTES), zero="never")
+    assert minutes is not None
     return minutes

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from bot.config.settings import env_number
 from bot.runtime.profiles import Profile
 
 __all__ = ["RETENTION_ENV", "retention_days", "database_url", "purge", "forget", "secure_sqlite_file",
@@ -38,16 +39,7 @@ LOCK_KEY_PREFIX = "scopebot:lock:"
 
 def retention_days(env: Mapping[str, str] = os.environ) -> Optional[float]:
     """Days to keep a conversation after its last event; None keeps them all (unset)."""
-    raw = (env.get(RETENTION_ENV) or "").strip()
-    if not raw:
-        return None
-    try:
-        days = float(raw)
-    except ValueError:
-        raise ValueError(f"{RETENTION_ENV} must be a number of days, not {raw!r}") from None
-    if not days > 0:
-        raise ValueError(f"{RETENTION_ENV} must be more than 0 days (unset it to keep conversations)")
-    return days
+    return env_number(env, RETENTION_ENV, "days", None)
 
 
 def purge_interval(env: Mapping[str, str] = os.environ) -> float:

@@ -66,3 +66,17 @@ def test_session_idle_minutes():
 def test_a_bad_idle_time_fails_loudly(bad):
     with pytest.raises(ValueError, match=SESSION_IDLE_ENV):
         session_idle_minutes({SESSION_IDLE_ENV: bad})
+
+
+def test_env_number_names_the_variable_the_unit_and_what_zero_means():
+    from bot.config.settings import env_number
+
+    assert env_number({}, "X", "days", None) is None
+    assert env_number({"X": " 2.5 "}, "X", "days", None) == 2.5
+    with pytest.raises(ValueError, match=r"X must be a positive number of days, not '0'"):
+        env_number({"X": "0"}, "X", "days", 1.0)
+    assert env_number({"X": "0"}, "X", "minutes", 1.0, zero="never") == 0
+    with pytest.raises(ValueError, match=r"X must be 0 \(never\) or a positive number of minutes, not '-1'"):
+        env_number({"X": "-1"}, "X", "minutes", 1.0, zero="never")
+    with pytest.raises(ValueError, match="X must be a number of seconds, not 'soon'"):
+        env_number({"X": "soon"}, "X", "seconds", 1.0)
