@@ -14,10 +14,16 @@ training step (losses, CRFs, gradients, optimizer), which a profile showed to be
 although a loaded model never trains. Here that one step runs eagerly; the weights are
 then restored from the model file exactly as before, and predictions still run as a
 traced graph, so the outputs are identical (a test compares them).
+
+Both are copies of Rasa 3.6 internals (``DIETClassifier.process``, ``RasaModel.load``). On
+another Rasa release (:mod:`bot.config.rasa_release`) neither is used: the component is then
+Rasa's own DIET, one message at a time and loaded Rasa's way, and says so once.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -31,10 +37,25 @@ from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+from bot.config.rasa_release import WRITTEN_FOR, rasa_version, supported
+
+logger = logging.getLogger(__name__)
+
 #: Messages per TensorFlow call; bounds the padded batch's memory for very long inputs.
 MAX_BATCH = 128
 
 Outputs = Dict[str, Any]
+
+
+@functools.lru_cache(maxsize=1)
+def copies_apply() -> bool:
+    """May the copied Rasa 3.6 internals run here? Warns once when the installed Rasa is another release."""
+    release = rasa_version()
+    if supported(release, WRITTEN_FOR):
+        return True
+    logger.warning("scopebot: batched DIET written for Rasa %s.x, but Rasa %s is installed; "
+                   "using Rasa's own DIET prediction and loading", WRITTEN_FOR, release)
+    return False
 
 
 def _slice(outputs: Outputs, index: int) -> Outputs:
@@ -95,7 +116,7 @@ class BatchedDIETClassifier(DIETClassifier):
 
     @staticmethod
     def model_class() -> type[RasaModel]:
-        return PredictionBuiltDIET
+        return PredictionBuiltDIET if copies_apply() else DIET
 
     def _predict_many(self, messages: List[Message]) -> List[Optional[Outputs]]:
         if self.model is None:
@@ -114,7 +135,7 @@ class BatchedDIETClassifier(DIETClassifier):
         return results
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if len(messages) <= 1:
+        if len(messages) <= 1 or not copies_apply():
             return super().process(messages)
         for message, out in zip(messages, self._predict_many(messages)):
             if self.component_config["intent_classification"]:

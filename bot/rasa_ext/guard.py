@@ -17,26 +17,15 @@ import logging
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
-logger = logging.getLogger(__name__)
+from bot.config.rasa_release import WRITTEN_FOR, rasa_version, supported
 
-#: The Rasa release line every patch in ``bot.rasa_ext`` was written against and tested with.
-WRITTEN_FOR = "3.6"
+__all__ = ["Patch", "Target", "WRITTEN_FOR", "rasa_version", "supported"]
+
+logger = logging.getLogger(__name__)
 
 #: (class, attribute name, replacement as it is to stand in the class: wrap static methods).
 Target = Tuple[Any, str, Any]
 _ABSENT = object()
-
-
-def rasa_version() -> str:
-    import rasa
-
-    return rasa.__version__
-
-
-def supported(version: str, written_for: str = WRITTEN_FOR) -> bool:
-    """Is ``version`` a release of the line ``written_for``? (``"3.6"`` takes ``3.6.21``, not ``3.7.0``.)"""
-    line = written_for.split(".")
-    return version.split(".")[: len(line)] == line
 
 
 class Patch:

@@ -145,7 +145,11 @@ def test_an_expired_reply_is_logged_at_error_without_its_text(tmp_path, caplog):
     async def run() -> None:
         outbox = Outbox(store, slack, OutboxSettings(expiry_s=0.5, max_wait_s=0.1, base_s=0.05))
         outbox.start()
-        await outbox.enqueue("conv", rows("my private plans", "after it"))
+        await outbox.enqueue("conv", rows("my private plans"))
+        # the next reply of the conversation, written with a long expiry of its own, so that a
+        # busy machine cannot expire it too while it waits behind the first one
+        await asyncio.to_thread(store.add, "conv", rows("after it"), time.time(), 60.0)
+        outbox.wake()
         await until_empty(store)
         await outbox.stop()
 

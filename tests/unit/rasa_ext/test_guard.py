@@ -109,3 +109,31 @@ def test_an_inherited_attribute_is_removed_again_not_copied_down():
         assert Child().hello() == "patched"
         assert patch.original(Child, "hello")(Child()) == "base"
     assert "hello" not in Child.__dict__ and Child().hello() == "base"
+
+
+def test_one_version_check_for_the_patches_and_the_nlu_components_copies(monkeypatch, caplog):
+    """bot.nlu.batched_diet copies Rasa 3.6 internals: on another release it is Rasa's own DIET."""
+    from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
+
+    from bot.config import rasa_release
+    from bot.nlu import batched_diet
+
+    assert guard.supported is rasa_release.supported and guard.WRITTEN_FOR == rasa_release.WRITTEN_FOR
+    batched_diet.copies_apply.cache_clear()
+    try:
+        assert batched_diet.copies_apply() is True
+        assert batched_diet.BatchedDIETClassifier.model_class() is batched_diet.PredictionBuiltDIET
+        batched_diet.copies_apply.cache_clear()
+        monkeypatch.setattr(batched_diet, "rasa_version", lambda: "3.7.1")
+        with caplog.at_level(logging.WARNING, logger="bot.nlu.batched_diet"):
+            assert batched_diet.copies_apply() is False
+            batched_diet.copies_apply()  # said once, not per message
+        assert caplog.text.count("Rasa 3.7.1 is installed") == 1
+        assert batched_diet.BatchedDIETClassifier.model_class() is DIET
+        # and process() is then DIETClassifier's own, whatever the batch size
+        calls = []
+        monkeypatch.setattr(DIETClassifier, "process", lambda self, messages: calls.append(len(messages)) or messages)
+        stand_in = batched_diet.BatchedDIETClassifier.__new__(batched_diet.BatchedDIETClassifier)
+        assert stand_in.process(["a", "b", "c"]) == ["a", "b", "c"] and calls == [3]
+    finally:
+        batched_diet.copies_apply.cache_clear()
