@@ -135,7 +135,14 @@ class OutboxStore:
             sa.Column("attempts", sa.Integer, nullable=False, default=0),
             sa.Column("last_error", sa.String(64), nullable=True),
         )
-        meta.create_all(self.engine, checkfirst=True)
+        try:
+            meta.create_all(self.engine, checkfirst=True)
+        except sa.exc.DBAPIError:
+            # Replicas that start together race here: PostgreSQL's check-then-create is not
+            # atomic, so the losers' CREATE fails on the catalogue's unique index once the
+            # winner's table is committed. That table is the one wanted; anything else is not.
+            if not sa.inspect(self.engine).has_table(TABLE):
+                raise
 
     def add(self, conversation: str, payloads: Sequence[Dict[str, Any]], now: float, expiry_s: float) -> None:
         with self.engine.begin() as conn:

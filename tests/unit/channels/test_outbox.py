@@ -271,6 +271,53 @@ def test_the_production_outbox_lives_in_postgres_and_keeps_the_rules(tmp_path):
         admin.close()
 
 
+def test_replicas_starting_together_all_get_the_postgres_table():
+    """PostgreSQL's check-then-create is not atomic: replicas that start at once race to create
+    the table, and the losers must take the winner's table, not fail to start."""
+    if not _postgres_up():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not running on 127.0.0.1:5432 (CI=true: this test must run)")
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    import threading
+
+    import psycopg2
+
+    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=5)
+    admin.autocommit = True
+    try:
+        for _ in range(3):  # the race is one of timing: several fresh databases, eight replicas each
+            name = f"scopebot_outbox_{uuid.uuid4().hex[:8]}"
+            admin.cursor().execute(f'CREATE DATABASE "{name}"')
+            url = sa.engine.URL.create("postgresql", username="postgres", host="127.0.0.1", port=5432,
+                                       database=name)
+            start, stores, errors = threading.Barrier(8), [], []
+
+            def replica() -> None:
+                start.wait()
+                try:
+                    stores.append(OutboxStore(url))
+                except Exception as exc:  # noqa: BLE001 - the test reports any failure
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=replica) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            try:
+                assert errors == [] and len(stores) == 8
+                stores[0].add("conv", rows("one"), time.time(), 60.0)
+                assert stores[-1].pending() == 1
+            finally:
+                for store in stores:
+                    store.engine.dispose()
+                admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                                       (name,))
+                admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        admin.close()
+
+
 def test_the_channel_gets_its_table_from_the_runtime(tmp_path):
     """channels.outbox knows no profile: the runtime installs the factory, and without one there is no table."""
     assert outbox.configured_store() is None
