@@ -271,6 +271,14 @@ def test_the_production_outbox_lives_in_postgres_and_keeps_the_rules(tmp_path):
         admin.close()
 
 
+def _start_replica(url: Any, start: Any, stores: List[OutboxStore], errors: List[BaseException]) -> None:
+    start.wait()
+    try:
+        stores.append(OutboxStore(url))
+    except Exception as exc:  # noqa: BLE001 - the test reports any failure
+        errors.append(exc)
+
+
 def test_replicas_starting_together_all_get_the_postgres_table():
     """PostgreSQL's check-then-create is not atomic: replicas that start at once race to create
     the table, and the losers must take the winner's table, not fail to start."""
@@ -291,15 +299,7 @@ def test_replicas_starting_together_all_get_the_postgres_table():
             url = sa.engine.URL.create("postgresql", username="postgres", host="127.0.0.1", port=5432,
                                        database=name)
             start, stores, errors = threading.Barrier(8), [], []
-
-            def replica() -> None:
-                start.wait()
-                try:
-                    stores.append(OutboxStore(url))
-                except Exception as exc:  # noqa: BLE001 - the test reports any failure
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=replica) for _ in range(8)]
+            threads = [threading.Thread(target=_start_replica, args=(url, start, stores, errors)) for _ in range(8)]
             for t in threads:
                 t.start()
             for t in threads:
