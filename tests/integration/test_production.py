@@ -375,7 +375,11 @@ def _kill_group(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def test_action_server_down_gets_an_apology_then_the_conversation_resumes(replicas):
+def test_action_server_down_gets_an_apology_then_the_conversation_resumes(replicas, fake):
+    """REST, the widget and Slack each tell the user when the action server is down (the failed
+    action is noted by bot.rasa_ext.action_faults, not guessed from an empty reply)."""
+    from tests.integration.fake_slack import dm_event, event_callback, slack_post
+
     b = replicas[1]
     me = f"down-{uuid.uuid4().hex[:8]}"
     assert assessment(b.send(me, "We answer phone calls for a gym chain"))["channels"] == ["voice"]
@@ -387,6 +391,15 @@ def test_action_server_down_gets_an_apology_then_the_conversation_resumes(replic
     turn = {"conversation_id": web_id, "text": "We take phone calls for a bakery"}
     status, body = post(f"{b.url}/webhooks/web/message", json.dumps(turn).encode())
     assert status == 200 and [m["text"] for m in json.loads(body)["messages"]] == [UNAVAILABLE]
+    channel = f"D0DN{uuid.uuid4().hex[:8].upper()}"
+    event = event_callback(dm_event(channel, "U0DOWN", "We take phone calls for a bakery"),
+                           f"Ev{uuid.uuid4().hex[:12].upper()}")
+    status, text, _ = slack_post(f"{b.url}/webhooks/slack/events", json.dumps(event), REPLICA_SLACK_SECRET)
+    assert status == 200, text
+    [apology] = fake.wait_for("chat.postMessage", channel=channel, timeout=60)
+    assert apology.params["text"] == UNAVAILABLE
+    time.sleep(2)
+    assert len(fake.find("chat.postMessage", channel=channel)) == 1, "the apology alone, once"
     replicas.actions = _start_actions(replicas.action_port, replicas.work / "actions.log")
     a = assessment(b.send(me, "and we run live chat"))
     assert "voice" in a["channels"] and "chat" in a["channels"]
