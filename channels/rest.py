@@ -87,20 +87,23 @@ class ValidatingRestInput(RestInput):
                 return response.json([{"recipient_id": recipient, "text": CANNOT_SAVE}], status=503,
                                      headers={"Retry-After": "30"})
             if request.method == "POST" and resp is not None and resp.status == 200:
-                shown = _as_client_sees_it(resp)
+                messages = _as_client_sees_it(resp)
+                if messages is None:
+                    return None
                 # A custom action failed (the action server is down): Rasa answers what it
                 # collected, often nothing; the user is told, after whatever was said.
-                if shown is not None and action_faults.action_failed(json.loads(shown.body)):
+                if action_faults.action_failed(messages):
                     recipient = (json.loads(request.body or b"{}") or {}).get("sender")
-                    return response.json([*json.loads(shown.body), {"recipient_id": recipient, "text": UNAVAILABLE}])
-                return shown
+                    messages.append({"recipient_id": recipient, "text": UNAVAILABLE})
+                return response.json(messages, status=resp.status)
             return None
 
         return bp
 
 
-def _as_client_sees_it(resp):  # type: ignore[no-untyped-def]
-    """Replies name the client's own ``sender``, not the namespaced id Rasa stores."""
+def _as_client_sees_it(resp) -> Optional[list]:  # type: ignore[no-untyped-def]
+    """Rasa's replies as the client sees them: each names the client's own ``sender``, not the
+    namespaced id Rasa stores. None when the body is not a JSON list (a ``?stream=true`` reply)."""
     try:
         messages = json.loads(resp.body)
     except (ValueError, TypeError):
@@ -110,4 +113,4 @@ def _as_client_sees_it(resp):  # type: ignore[no-untyped-def]
     for message in messages:
         if isinstance(message, dict) and isinstance(message.get("recipient_id"), str):
             message["recipient_id"] = rest_sender_from_conversation(message["recipient_id"])
-    return response.json(messages, status=resp.status)
+    return messages
