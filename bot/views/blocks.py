@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from bot.views.brief import NONE_YET, brief_of
+from bot.views.brief import brief_of
 from bot.views.card import chip_text
 from bot.views.mrkdwn import escape, markdown_to_mrkdwn, truncate
 from bot.views.render import headline
@@ -161,7 +161,7 @@ def brief_blocks(view: AssessmentView) -> tuple[str, list[dict[str, Any]]]:
     parts = [f"*{escape(brief.headline)}*"]
     for section in brief.sections:
         body = escape(section.text) if section.text else "\n".join(
-            f"• {escape(b)}" for b in (section.bullets or (NONE_YET,)))
+            f"• {escape(b)}" for b in section.shown_bullets)
         parts.append(f"*{escape(section.heading)}*\n{body}")
     parts.append(f"_{escape(brief.footer)}_")
     blocks = [{"type": "header", "text": _plain(brief.title, HEADER_LIMIT)}, *_sections("\n\n".join(parts))]

@@ -27,6 +27,11 @@ class BriefSection:
     bullets: tuple[str, ...] = ()
     text: str = ""
 
+    @property
+    def shown_bullets(self) -> tuple[str, ...]:
+        """The bullets as every rendering shows them: an empty list still says so."""
+        return self.bullets or (NONE_YET,)
+
 
 @dataclass(frozen=True)
 class Brief:
@@ -62,7 +67,7 @@ def brief_of(v: AssessmentView) -> Brief:
 def _markdown_section(s: BriefSection) -> str:
     if s.text:
         return f"## {s.heading}\n{s.text}"
-    return f"## {s.heading}\n" + "\n".join(f"- {b}" for b in (s.bullets or (NONE_YET,)))
+    return f"## {s.heading}\n" + "\n".join(f"- {b}" for b in s.shown_bullets)
 
 
 def render_brief(v: AssessmentView) -> str:
