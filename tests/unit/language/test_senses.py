@@ -80,6 +80,18 @@ def record(text: str) -> dict:
     ("Operators answer the calls. All questions must be sent by email no later than March 13.",
      "CALL_CENTER", ["voice"]),
     ("Agents answer callers for the Veterans Benefits Administration", "CALL_CENTER", ["voice"]),
+    # fourth round (train and dev items of the third round's new sites)
+    ("The operator answers every call. Service owner: Manager, Finance & Administration.",
+     "CALL_CENTER", ["voice"]),
+    ("Questions go to the Senior Procurement Analyst; the provider answers the library's phones after hours",
+     "CALL_CENTER", ["voice"]),
+    ("We want to outsource our finance department and its accounts payable work", "BPO", []),
+    ("The county seeks a third party administrator for its workers' compensation claims", "BPO", []),
+    ("Before the call centre boom, I wrote software that later moved offshore", "UNDETERMINED", []),
+    ("The vendor must match our brand's tone of voice when it answers customer emails",
+     "CONTACT_CENTER", ["email"]),
+    ("Agents take the calls; requests for clarification go by email to the named contact person only",
+     "CALL_CENTER", ["voice"]),
 ])
 def test_reading_real_text(text, model, channels):
     got = record(text)
