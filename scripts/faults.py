@@ -43,9 +43,9 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.domain.definitions import UNAVAILABLE  # noqa: E402
 from bot.runtime.balancer import BalancerSettings, Nginx  # noqa: E402
 from bot.runtime.cluster import Cluster, Replica, kill_group  # noqa: E402
-from bot.domain.definitions import UNAVAILABLE  # noqa: E402
 from tests.integration import fake_slack  # noqa: E402
 from tests.integration.fault_proxy import FaultProxy  # noqa: E402
 
@@ -137,7 +137,8 @@ class Rig:
 
     def start_actions(self) -> None:
         log = open(self.work / "actions.log", "ab")
-        self.actions = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "actions", "--port", str(self.action_port)],
+        command = [sys.executable, "-m", "bot.runtime.cli", "actions", "--port", str(self.action_port)]
+        self.actions = subprocess.Popen(command,
                                         cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         wait(lambda: _answers(f"http://127.0.0.1:{self.action_port}/health"), 180)
