@@ -152,23 +152,57 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_eval(ensure_model(quiet=True), skip_nlu=args.skip_nlu, peer=_keyword_peer())
 
 
-def cmd_corpus(args: argparse.Namespace) -> int:
-    """Add reworded, labelled items to the real-text corpus, or check it."""
+def _read_jsonl(names: list[str]) -> list[dict]:
+    """Records from JSON Lines files; ValueError names the file and line of a bad one."""
     import json
 
+    records = []
+    for name in names:
+        for n, line in enumerate(Path(name).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{name}:{n}: invalid JSON ({exc.msg})") from None
+    return records
+
+
+def _score_batch(records: list[dict], model: Optional[str]) -> int:
+    """Aggregate figures for a labelled batch that is not in the corpus yet, beside the keywords.
+
+    Deliberately no per-item output: a batch from new sites is scored once, before anyone
+    reads its errors, so the figure says how the engine does on text nobody tuned it on.
+    """
+    from bot.rasa_ext.parser import ScopeParser
+    from bot.runtime import realtext
+    from bot.runtime.realtext_eval import scopebot_predictor
+
+    bad = [f"{r.get('id', '?')}: {'; '.join(p)}" for r in records if (p := realtext.problems(r))]
+    if bad:
+        raise ValueError("\n".join(bad))
+    items = [realtext.item_from_dict(r, "batch") for r in records]
+    ours = scopebot_predictor(ScopeParser(Path(model) if model else ensure_model(quiet=True)))
+    clear = [it for it in items if not it.borderline]
+    rows = [("scopebot", realtext.score(items, ours).summary()),
+            ("keywords", realtext.score(items, _keyword_peer()).summary())]
+    print(f"{len(items)} items from {len({it.source for it in items})} sites (aggregate only, by design)")
+    for name, s in rows:
+        print(f"{name:9s} label accuracy {s['label_accuracy']:.3f}  exact channel sets {s['channel_set_accuracy']:.3f}")
+    if clear:
+        acc = realtext.score(clear, ours).summary()["label_accuracy"]
+        print(f"scopebot  label accuracy on the {len(clear)} items not marked borderline {acc:.3f}")
+    return 0
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    """Add reworded, labelled items to the real-text corpus, check it, or score a new batch."""
     from bot.runtime import realtext
 
-    if args.action == "add":
-        records = []
-        for name in args.files:
-            for n, line in enumerate(Path(name).read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        print(f"scopebot corpus: {name}:{n}: invalid JSON ({exc.msg})", file=sys.stderr)
-                        return EXIT_USAGE
+    if args.action in ("add", "score"):
         try:
+            records = _read_jsonl(args.files)
+            if args.action == "score":
+                return _score_batch(records, args.model)
             counts = realtext.add_records(records)
         except ValueError as exc:
             print(f"scopebot corpus: {exc}", file=sys.stderr)
@@ -284,9 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="first run grouped 5-fold cross-validation on the real-text corpus (retrains 5 times)")
     e.set_defaults(func=cmd_eval)
 
-    co = sub.add_parser("corpus", help="add items to the real-text corpus (data/realtext/) or check it")
-    co.add_argument("action", choices=("add", "check"))
-    co.add_argument("files", nargs="*", help="JSONL files of items (for add)")
+    co = sub.add_parser("corpus", help="add items to the real-text corpus (data/realtext/), check it, "
+                                       "or score a labelled batch from new sites before adding it")
+    co.add_argument("action", choices=("add", "check", "score"))
+    co.add_argument("files", nargs="*", help="JSONL files of items (for add and score)")
+    co.add_argument("--model", help="model archive to score with (score; default: the current one)")
     co.set_defaults(func=cmd_corpus)
 
     s = sub.add_parser("sync-data", help="regenerate lookup tables and synonyms from the lexicon")

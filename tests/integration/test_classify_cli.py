@@ -159,3 +159,53 @@ def test_missing_model_says_how_to_train(tmp_path):
     proc = scopebot("phone only", model=tmp_path / "none.tar.gz")
     assert proc.returncode == 2
     assert "make train" in proc.stderr
+
+
+#: A labelled batch for `scopebot corpus score`: two texts the engine reads right and one whose
+#: gold label (UNDETERMINED) it cannot reach, so the figure is 2 of 3.
+SCORE_BATCH = [
+    {"id": "T-1", "source_title": "t", "url": "https://one.example.org/a", "source_kind": "rfp",
+     "text": "The vendor answers every incoming call to our hotline around the clock.", "label": "CALL_CENTER",
+     "channels": ["voice"], "sourcing": "outsourced", "borderline": False, "rationale": "rule 4",
+     "evidence": [{"signal": "channel:voice", "text": "incoming call"},
+                  {"signal": "sourcing:outsourced", "text": "vendor"}]},
+    {"id": "T-2", "source_title": "t", "url": "https://two.example.org/b", "source_kind": "forum",
+     "text": "Outsource our payroll and accounts payable for 3,000 employees.", "label": "BPO",
+     "processes": ["payroll_hr", "finance_accounting"], "sourcing": "outsourced", "borderline": False,
+     "rationale": "rule 1",
+     "evidence": [{"signal": "process:payroll_hr", "text": "payroll"},
+                  {"signal": "process:finance_accounting", "text": "accounts payable"},
+                  {"signal": "sourcing:outsourced", "text": "Outsource"}]},
+    {"id": "T-3", "source_title": "t", "url": "https://three.example.org/c", "source_kind": "forum",
+     "text": "We answer Instagram DMs and email for our shoe store.", "label": "UNDETERMINED",
+     "borderline": True, "rationale": "deliberately wrong gold label", "evidence": []},
+]
+
+
+def corpus(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.runtime.cli", "corpus", *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def test_corpus_score_gives_aggregates_only(trained_model, tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in SCORE_BATCH) + "\n")
+    proc = corpus("score", str(path), "--model", str(trained_model))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "3 items from 3 sites" in out
+    assert "scopebot  label accuracy 0.667" in out
+    assert "keywords  label accuracy" in out
+    assert "on the 2 items not marked borderline 1.000" in out
+    # nothing that would let a reader tune on the batch: no ids, no texts, no per-item lines
+    assert not any(r["id"] in out or r["text"] in out for r in SCORE_BATCH)
+
+
+def test_corpus_score_rejects_a_malformed_batch_before_scoring(tmp_path):
+    bad = dict(SCORE_BATCH[0], evidence=[{"signal": "channel:voice", "text": "carrier pigeon"},
+                                          {"signal": "sourcing:outsourced", "text": "vendor"}])
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(bad) + "\n")
+    proc = corpus("score", str(path), "--model", "/nonexistent/model.tar.gz")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "T-1" in proc.stderr and "carrier pigeon" in proc.stderr
