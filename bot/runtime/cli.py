@@ -177,20 +177,22 @@ def _score_batch(records: list[dict], model: Optional[str]) -> int:
     from bot.runtime import realtext
     from bot.runtime.realtext_eval import scopebot_predictor
 
-    bad = [f"{r.get('id', '?')}: {'; '.join(p)}" for r in records if (p := realtext.problems(r))]
+    bad = realtext.malformed(records)
     if bad:
         raise ValueError("\n".join(bad))
     items = [realtext.item_from_dict(r, "batch") for r in records]
     ours = scopebot_predictor(ScopeParser(Path(model) if model else ensure_model(quiet=True)))
-    clear = [it for it in items if not it.borderline]
-    rows = [("scopebot", realtext.score(items, ours).summary()),
-            ("keywords", realtext.score(items, _keyword_peer()).summary())]
+    every, clear = realtext.Scores(), realtext.Scores()
+    for item, record in zip(items, ours([it.text for it in items])):  # the model reads each text once
+        every.add(item, record)
+        if not item.borderline:
+            clear.add(item, record)
+    rows = [("scopebot", every), ("keywords", realtext.score(items, _keyword_peer()))]
     print(f"{len(items)} items from {len({it.source for it in items})} sites (aggregate only, by design)")
     for name, s in rows:
-        print(f"{name:9s} label accuracy {s['label_accuracy']:.3f}  exact channel sets {s['channel_set_accuracy']:.3f}")
-    if clear:
-        acc = realtext.score(clear, ours).summary()["label_accuracy"]
-        print(f"scopebot  label accuracy on the {len(clear)} items not marked borderline {acc:.3f}")
+        print(f"{name:9s} label accuracy {s.label_accuracy:.3f}  exact channel sets {s.channel_accuracy:.3f}")
+    if clear.n:
+        print(f"scopebot  label accuracy on the {clear.n} items not marked borderline {clear.label_accuracy:.3f}")
     return 0
 
 

@@ -156,6 +156,11 @@ def problems(raw: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def malformed(records: Iterable[Mapping[str, Any]]) -> list[str]:
+    """One line per malformed record ("id: problem; problem"), in order; empty when all are fine."""
+    return [f"{raw.get('id', '?')}: " + "; ".join(errors) for raw in records if (errors := problems(raw))]
+
+
 def check_corpus(directory: Path = CORPUS_DIR) -> list[str]:
     """Every problem with the corpus: malformed items, duplicate ids, sources in two splits,
     and locked test items that changed or disappeared."""
@@ -341,13 +346,14 @@ def add_records(records: Iterable[Mapping[str, Any]], directory: Path = CORPUS_D
     Raises ``ValueError`` (naming the record) for a malformed record or a duplicate id, before
     anything is written. New test items are appended to the lock; locked ones never change.
     """
+    records = list(records)
+    bad = malformed(records)
+    if bad:
+        raise ValueError(bad[0])
     existing = {it.id for it in load(directory=directory)} if (directory / "train.jsonl").exists() else set()
     out: dict[str, list[str]] = {s: [] for s in SPLITS}
     seen: set[str] = set()
     for raw in records:
-        errors = problems(raw)
-        if errors:
-            raise ValueError(f"{raw.get('id', '?')}: " + "; ".join(errors))
         rid = str(raw["id"])
         if rid in existing or rid in seen:
             raise ValueError(f"{rid}: duplicate id")
