@@ -121,6 +121,14 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
+def _word_aligned(start: int, end: int, tokens: list[tuple[str, int, int]]) -> bool:
+    """Whether ``start:end`` begins and ends at word edges. DIET tags sub-word pieces of a
+    hyphenated word ("-" alone in "back-office"); such a span is no quote to show a user."""
+    starts = {s for _, s, _ in tokens}
+    ends = {e for _, _, e in tokens}
+    return start in starts and end in ends
+
+
 def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> list[str]:
     """Words before ``start`` back to a clause boundary or a scope reset, nearest last."""
     words: list[str] = []
@@ -372,7 +380,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         # DIET learned the annotation convention for span edges ("partner", not "a
         # partner"); use its span when it agrees on the type.
         twin = next((d for d in diet_twins if d is not ent and len(diet_twins) == 1), None)
-        if twin is not None:
+        if twin is not None and _word_aligned(twin["start"], twin["end"], tokens):
             start, end = twin["start"], twin["end"]
             span = text[start:end]
         role = None

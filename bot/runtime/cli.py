@@ -117,7 +117,7 @@ def ensure_model(force: bool = False, quiet: bool = False, sync_data: bool = Fal
         if not quiet:
             print(f"Model is up to date: {target.relative_to(PROJECT_ROOT)}")
         return target
-    print(f"Training {target.name} (about two minutes)...", flush=True)
+    print(f"Training {target.name} (a few minutes on two cores; see docs/performance.md)...", flush=True)
     cmd = [rasa_bin(), "train", "--fixed-model-name", target.name[: -len(".tar.gz")],
            "--out", str(target.parent)]
     subprocess.run(cmd, cwd=PROJECT_ROOT, env=rasa_env(), check=True)

@@ -100,11 +100,26 @@ def _escape(text: str) -> str:
     return text.replace("[", "(").replace("]", ")").replace("{", "(").replace("}", ")")
 
 
-def examples(items: Iterable[Item], lexicon: Optional[Lexicon] = None) -> list[str]:
-    """One annotated example per sentence of every item, in corpus order."""
+#: At most this many segments of one item reach DIET, those with a gold annotation first.
+#: DIET's cost grows with its examples (every epoch, and the first one's tracing) while its
+#: share of the real-text accuracy is about one point (docs/error-analysis.md): without a cap,
+#: each round of new texts made training slower (7.6 minutes at 777 train + dev items).
+MAX_SEGMENTS_PER_ITEM = 3
+
+
+def _capped(segments: list[tuple[str, bool]], cap: int) -> list[str]:
+    """``cap`` of an item's (segment, annotated) pairs, annotated ones first, in text order."""
+    ranked = sorted(range(len(segments)), key=lambda i: (not segments[i][1], i))[:cap]
+    return [segments[i][0] for i in sorted(ranked)]
+
+
+def examples(items: Iterable[Item], lexicon: Optional[Lexicon] = None,
+             cap: int = MAX_SEGMENTS_PER_ITEM) -> list[str]:
+    """Annotated sentence segments of every item (at most ``cap`` each), in corpus order."""
     lex = lexicon or load_lexicon()
     out: list[str] = []
     for item in items:
+        mine: list[tuple[str, bool]] = []
         anns = _annotations(item, lex)
         for m in _SENTENCE.finditer(item.text):
             s0, s1 = m.start(), m.end()
@@ -142,7 +157,8 @@ def examples(items: Iterable[Item], lexicon: Optional[Lexicon] = None) -> list[s
             if not spans and not lex.find(sentence):
                 continue  # background with no signal word teaches DIET nothing and costs epochs
             for segment in _segments("".join(pieces), sentence, spans):
-                out.append(segment)
+                mine.append((segment, "](" in segment or "]{" in segment))
+        out += _capped(mine, cap)
     return list(dict.fromkeys(out))  # a sentence repeated across items is one example
 
 

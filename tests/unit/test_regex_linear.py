@@ -191,12 +191,18 @@ def growth_problems(pattern: re.Pattern) -> list[str]:
 
 
 def _growth(pattern: re.Pattern, prefix: str, unit: str, last: str) -> str:
-    """What is wrong when a run grown 16 times takes more than 64 times as long, else ''."""
-    small = _seconds(pattern, _text(prefix, unit, last, SMALL), repeat=5)
-    big = _seconds(pattern, _text(prefix, unit, last, BIG), repeat=3)
-    if big > NOISE_FLOOR_S and big > MAX_GROWTH * small:
-        return f"{big / small:.0f}x the time for {BIG // SMALL}x the text ({prefix!r} + {unit!r} * n + {last!r})"
-    return ""
+    """What is wrong when a run grown 16 times takes more than 64 times as long, else ''.
+
+    A busy machine (a model training on the same two cores) can stretch one timing; a
+    super-linear pattern is slow every time, so a bad ratio is measured once more before
+    it counts.
+    """
+    for _attempt in range(2):
+        small = _seconds(pattern, _text(prefix, unit, last, SMALL), repeat=5)
+        big = _seconds(pattern, _text(prefix, unit, last, BIG), repeat=3)
+        if not (big > NOISE_FLOOR_S and big > MAX_GROWTH * small):
+            return ""
+    return f"{big / small:.0f}x the time for {BIG // SMALL}x the text ({prefix!r} + {unit!r} * n + {last!r})"
 
 
 @pytest.mark.parametrize("found", PATTERNS, ids=lambda f: f.where)

@@ -155,3 +155,22 @@ def test_complaints_program_flag():
     text = "The partner should own our complaints program."
     [m] = [m for m in resolve(text, [raw(text, "complaints", "process")]) if m.entity == "process"]
     assert m.extra.get("program") is True
+
+
+def test_evidence_is_never_a_piece_of_a_hyphenated_word():
+    """DIET may tag only the "-" of "back-office"; the quote shown to a user is whole words."""
+    text = "Agreed to outsource its back-office operations and after-hours answering."
+    learned = [raw(text, "-", "process", extractor="BatchedDIETClassifier"),
+               {**raw(text, "after-hours", "goal", extractor="BatchedDIETClassifier"),
+                "start": text.index("after-hours") + 5, "end": text.index("after-hours") + 6}]
+    quotes = {m.value: m.text for m in resolve(text, learned, load_lexicon())}
+    assert quotes["document_processing"] == "back-office operations"
+    assert quotes["coverage_24x7"] == "after-hours"
+
+
+def test_diet_span_edges_are_kept_when_they_fall_on_words():
+    """Where DIET's span of the same signal starts and ends on words, its edges are used."""
+    text = "We want an outsourcing partner to run our phones"
+    learned = [raw(text, "outsourcing partner", "sourcing", extractor="BatchedDIETClassifier")]
+    got = {m.value: m.text for m in resolve(text, learned, load_lexicon())}
+    assert got["outsourced"] == "outsourcing partner"

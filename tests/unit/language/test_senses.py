@@ -92,6 +92,17 @@ def record(text: str) -> dict:
      "CONTACT_CENTER", ["email"]),
     ("Agents take the calls; requests for clarification go by email to the named contact person only",
      "CALL_CENTER", ["voice"]),
+    ("I built a system to spend less time on support; I call it 123 Support.", "UNDETERMINED", []),
+    ("The director called it a hard choice, and the board issued calls for proposals.", "UNDETERMINED", []),
+    ("Customers call us all day, and we answer the phones ourselves.", "CALL_CENTER", ["voice"]),
+    ("Reading social cues on the phone is hard, so a receptionist service answers our calls.",
+     "CALL_CENTER", ["voice"]),
+    ("Passengers write to us on social media and we answer the phones.", "CONTACT_CENTER", ["social", "voice"]),
+    ("The carrier said in an emailed statement that its call centre agents will keep answering calls.",
+     "CALL_CENTER", ["voice"]),
+    ("The city will outsource the printing and mailing of its utility bills to a print bureau.", "BPO", []),
+    ("Our CPA firm outsources the preparation of clients' tax returns to accountants in India.", "BPO", []),
+    ("Clients phone us with questions about their tax returns.", "CALL_CENTER", ["voice"]),
 ])
 def test_reading_real_text(text, model, channels):
     got = record(text)

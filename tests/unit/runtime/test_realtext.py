@@ -98,3 +98,21 @@ def test_second_pass_labels_name_corpus_items_and_valid_models():
     assert rows and all(r["id"] in ids and r["label"] in MODELS for r in rows)
     agreement = second_pass_agreement()
     assert sum(a["n"] for a in agreement.values()) == len(rows)
+
+
+def test_each_item_gives_diet_at_most_a_few_segments_annotated_ones_first():
+    """DIET's cost grows with every example; an item's annotated sentences go in first."""
+    from bot.runtime.realtext_training import MAX_SEGMENTS_PER_ITEM
+
+    sentences = [f"Background sentence number {n} mentions our staff email." for n in range(6)]
+    item = item_from_dict({
+        "id": "x", "url": "https://example.org/a", "source_title": "t", "source_kind": "rfp",
+        "text": " ".join(sentences) + " The vendor shall answer the hotline.",
+        "label": "CALL_CENTER", "channels": ["voice"], "processes": [], "goals": [],
+        "evidence": [{"signal": "channel:voice", "text": "hotline"}], "borderline": False, "rationale": "r",
+    }, "train")
+    out = examples([item])
+    assert len(out) == MAX_SEGMENTS_PER_ITEM
+    assert out[-1] == "The vendor shall answer the [hotline](channel)."  # annotated: never cut
+    assert out[:-1] == sentences[:MAX_SEGMENTS_PER_ITEM - 1]  # then the first others, in text order
+    assert len(examples([item], cap=100)) == 7
