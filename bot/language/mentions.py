@@ -11,6 +11,7 @@ Rasa component ``bot.nlu.signal_resolver`` is a thin wrapper around :func:`resol
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional
@@ -121,12 +122,12 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def _word_aligned(start: int, end: int, tokens: list[tuple[str, int, int]]) -> bool:
+def _word_aligned(start: int, end: int, index: TokenIndex) -> bool:
     """Whether ``start:end`` begins and ends at word edges. DIET tags sub-word pieces of a
-    hyphenated word ("-" alone in "back-office"); such a span is no quote to show a user."""
-    starts = {s for _, s, _ in tokens}
-    ends = {e for _, _, e in tokens}
-    return start in starts and end in ends
+    hyphenated word ("-" alone in "back-office"); such a span is no quote to show a user.
+    Binary search in the text's token index, which is built once per text."""
+    i, j = bisect_left(index.starts, start), bisect_left(index.ends, end)
+    return i < len(index.starts) and index.starts[i] == start and j < len(index.ends) and index.ends[j] == end
 
 
 def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> list[str]:
@@ -380,7 +381,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         # DIET learned the annotation convention for span edges ("partner", not "a
         # partner"); use its span when it agrees on the type.
         twin = next((d for d in diet_twins if d is not ent and len(diet_twins) == 1), None)
-        if twin is not None and _word_aligned(twin["start"], twin["end"], tokens):
+        if twin is not None and _word_aligned(twin["start"], twin["end"], token_index):
             start, end = twin["start"], twin["end"]
             span = text[start:end]
         role = None
