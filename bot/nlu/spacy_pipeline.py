@@ -1,7 +1,7 @@
 """Build the project's own spaCy pipeline (no download needed, none is possible offline).
 
 A blank English pipeline, a lookup lemmatizer from ``spacy-lookups-data``, tokenizer
-rules for how buyers write ("chat+email", "AP/AR") and lemma patterns for slang that the
+rules for how buyers write ("chat+email", "AP/AR", "vendor(s)", "~30k") and lemma patterns for slang that the
 lookup table lacks ("DMs", "convos"). ``SpacyNLP`` loads it from :data:`PIPELINE_PATH`.
 
 Rasa's training cache fingerprints the *path*, not the files in it, so the version is
@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PIPELINE_RELPATH = f"build/spacy/en_scopebot-v{PIPELINE_VERSION}"
 PIPELINE_PATH = PROJECT_ROOT / PIPELINE_RELPATH
@@ -33,18 +33,25 @@ SLANG_LEMMAS: dict[str, str] = {
 def build(path: Path = PIPELINE_PATH) -> Path:
     """Create the pipeline and save it with ``to_disk``; returns the path."""
     import spacy
-    from spacy.util import compile_infix_regex
+    from spacy.util import compile_infix_regex, compile_prefix_regex
 
     nlp = spacy.blank("en")
     # "chat+email", "phone&email": split joined channel lists into separate tokens.
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])[+&](?=[A-Za-z])"]
+    # "vendor(s)", "agent(s)": the plural in brackets is not part of the word, so an entity
+    # (and the evidence quote built from it) ends at "vendor", not at "vendor(s".
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])[+&](?=[A-Za-z])",
+                                            r"(?<=[A-Za-z])\((?=[A-Za-z]{1,3}\)?$)"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # "~30k calls": the tilde of an approximate figure is not part of the number.
+    prefixes = list(nlp.Defaults.prefixes) + [r"~"]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
 
     ruler = nlp.add_pipe("attribute_ruler")
-    for form, lemma in SLANG_LEMMAS.items():
-        ruler.add([[{"LOWER": form}]], {"LEMMA": lemma})
     nlp.add_pipe("lemmatizer", config={"mode": "lookup", "overwrite": False})
     nlp.initialize()
+    # After initialize(): the attribute ruler's initialize clears every pattern added before it.
+    for form, lemma in SLANG_LEMMAS.items():
+        ruler.add([[{"LOWER": form}]], {"LEMMA": lemma})
     nlp.meta["name"] = "scopebot"
     nlp.meta["version"] = f"{PIPELINE_VERSION}.0.0"
     nlp.meta["description"] = "Blank English + lookup lemmatizer + scopebot tokenizer/lemma rules"

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
+from bot.config.paths import PROJECT_ROOT
 from bot.nlu.parse import Parse, assemble, prepare
 from bot.rasa_ext.guard import WRITTEN_FOR, rasa_version, supported
 
@@ -47,7 +48,16 @@ class ScopeParser:
 
         _quiet_structlog()
         self._loop = asyncio.new_event_loop()
-        self.agent = Agent.load(str(model_path))
+        # config.yml names the project's own spaCy pipeline by a path inside the checkout
+        # (build/spacy/...), which spaCy resolves against the working directory: load from
+        # the checkout so `scopebot classify` works from any directory.
+        archive = str(Path(model_path).resolve())
+        here = os.getcwd()
+        os.chdir(PROJECT_ROOT)
+        try:
+            self.agent = Agent.load(archive)
+        finally:
+            os.chdir(here)
         self.model_path = model_path
         release = rasa_version() if rasa_release is None else rasa_release
         #: One NLU graph run per batch (Rasa 3.6 internals), or one public parse per text.

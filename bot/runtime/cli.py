@@ -135,7 +135,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _keyword_peer():
-    """The keyword baseline that every real-text figure is shown beside (bench/)."""
+    """The keyword baseline that every real-text figure is shown beside (bench/).
+
+    ``bench/`` is a folder of the checkout, not part of the installed package: the
+    ``scopebot`` script run from any directory must still find it.
+    """
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.append(str(PROJECT_ROOT))
     from bench.keyword_baseline import channels, classify
     from bot.runtime.realtext_eval import peer_predictor
 
@@ -197,9 +203,18 @@ def _score_batch(records: list[dict], model: Optional[str]) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    """Add reworded, labelled items to the real-text corpus, check it, or score a new batch."""
+    """Add reworded, labelled items to the real-text corpus, check it, score a new batch, or
+    re-pin the frozen test split after its texts were reworded (gold unchanged)."""
     from bot.runtime import realtext
 
+    if args.action == "revise-test":
+        try:
+            changed = realtext.revise_test_texts(args.reason or "")
+        except ValueError as exc:
+            print(f"scopebot corpus revise-test: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"test.lock: {changed} reworded texts re-pinned, gold unchanged; digest {realtext.lock_digest()}")
+        return 0
     if args.action in ("add", "score"):
         try:
             records = _read_jsonl(args.files)
@@ -321,10 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_eval)
 
     co = sub.add_parser("corpus", help="add items to the real-text corpus (data/realtext/), check it, "
-                                       "or score a labelled batch from new sites before adding it")
-    co.add_argument("action", choices=("add", "check", "score"))
+                                       "score a labelled batch from new sites before adding it, "
+                                       "or re-pin reworded test texts (revise-test)")
+    co.add_argument("action", choices=("add", "check", "score", "revise-test"))
     co.add_argument("files", nargs="*", help="JSONL files of items (for add and score)")
     co.add_argument("--model", help="model archive to score with (score; default: the current one)")
+    co.add_argument("--reason", help="revise-test: why the frozen texts were reworded (kept in the lock)")
     co.set_defaults(func=cmd_corpus)
 
     s = sub.add_parser("sync-data", help="regenerate lookup tables and synonyms from the lexicon")

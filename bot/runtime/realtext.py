@@ -8,12 +8,17 @@ Rasa import, so the evaluation, the benchmark and the tests share one scorer.
 
 Splits are by *source*: every item of one site lands in the same split, so a model never
 sees a sibling of a test text. The test split is frozen: ``data/realtext/test.lock`` records
-a hash per test item, and a test fails when a locked item changes or disappears (adding
-items is allowed).
+two hashes per test item, one of its text and gold together and one of its gold alone, and
+a test fails when a locked item changes or disappears (adding items is allowed). The gold
+never changes. The wording may change only through :func:`revise_test_texts`, which checks
+that every gold hash still matches and writes the revision, with its reason and the lock's
+previous digest, into the lock itself (an originality pass must be able to reword a text
+without unfreezing its labels).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 from collections import Counter
@@ -68,6 +73,17 @@ class Item:
     def fingerprint(self) -> str:
         """What the frozen test split pins: the text and every gold field."""
         body = json.dumps({"text": self.text, "label": self.label, **dict(self.gold)}, sort_keys=True)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+    def gold_fingerprint(self) -> str:
+        """The labels alone: what no revision of the frozen test split may change.
+
+        Evidence quotes are words of the text, so a rewording moves them; the signals they
+        stand for are labels and stay pinned.
+        """
+        gold = {k: v for k, v in self.gold.items() if k != "evidence"}
+        signals = [str(ev.get("signal", "")) for ev in self.gold.get("evidence") or ()]
+        body = json.dumps({"label": self.label, **gold, "evidence_signals": signals}, sort_keys=True)
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
@@ -184,13 +200,17 @@ def check_corpus(directory: Path = CORPUS_DIR) -> list[str]:
             if split_of(src) != split:
                 out.append(f"{where}: source {src} belongs in {split_of(src)}")
     current = lock_entries(load(["test"], directory))
-    for rid, digest in read_lock(directory / LOCK_PATH.name).items():
+    locked = read_lock(directory / LOCK_PATH.name)
+    for rid, entry in locked.items():
         if rid not in current:
             out.append(f"test.lock: frozen item {rid} is missing from test.jsonl")
-        elif current[rid] != digest:
-            out.append(f"test.lock: frozen item {rid} was changed")
+        elif entry.gold is not None and current[rid].gold != entry.gold:
+            out.append(f"test.lock: the gold labels of frozen item {rid} were changed (never allowed)")
+        elif current[rid].whole != entry.whole:
+            out.append(f"test.lock: frozen item {rid} was changed (a rewording goes through "
+                       "`scopebot corpus revise-test`)")
     out += [f"test.jsonl: item {rid} is not in test.lock (run `scopebot corpus add` to add items)"
-            for rid in current if rid not in read_lock(directory / LOCK_PATH.name)]
+            for rid in current if rid not in locked]
     return out
 
 
@@ -223,16 +243,66 @@ def second_pass_agreement(path: Path = SECOND_PASS, directory: Path = CORPUS_DIR
     return out
 
 
-def lock_entries(items: Iterable[Item]) -> dict[str, str]:
-    return {it.id: it.fingerprint() for it in items if it.split == "test"}
+LOCK_HEADER = ("# Frozen test split: item id, hash of text and gold, hash of gold alone. Append only;\n"
+               "# the gold never changes, and a rewording is recorded below by `scopebot corpus revise-test`.\n")
 
 
-def read_lock(path: Path = LOCK_PATH) -> dict[str, str]:
+@dataclass(frozen=True)
+class LockEntry:
+    """One frozen item: the hash of its text and gold, and of its gold alone (None on old lines)."""
+
+    whole: str
+    gold: Optional[str] = None
+
+    def line(self, rid: str) -> str:
+        return f"{rid} {self.whole} {self.gold}\n" if self.gold else f"{rid} {self.whole}\n"
+
+
+def lock_entries(items: Iterable[Item]) -> dict[str, LockEntry]:
+    return {it.id: LockEntry(it.fingerprint(), it.gold_fingerprint()) for it in items if it.split == "test"}
+
+
+def read_lock(path: Path = LOCK_PATH) -> dict[str, LockEntry]:
     if not path.exists():
         return {}
-    pairs = (line.split() for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#"))
-    return {k: v for k, v in pairs}
+    rows = (line.split() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#"))
+    return {row[0]: LockEntry(row[1], row[2] if len(row) > 2 else None) for row in rows}
+
+
+def revise_test_texts(reason: str, directory: Path = CORPUS_DIR, today: Optional[str] = None) -> int:
+    """Re-pin the frozen test split after its texts were reworded; returns how many changed.
+
+    Refuses (``ValueError``) when a locked item is missing, when any item's gold differs
+    from its locked gold hash, or when a lock line has no gold hash to check against, so
+    a revision can never move a label. The revision is written into the lock's header with
+    its date, its reason and the digest of the lock it replaces, and every later lock
+    digest (the one the evaluation report quotes) differs from the earlier one.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("a revision needs a reason")
+    path = directory / LOCK_PATH.name
+    locked = read_lock(path)
+    current = lock_entries(load(["test"], directory))
+    for rid, entry in locked.items():
+        if rid not in current:
+            raise ValueError(f"{rid}: frozen item is missing from test.jsonl")
+        if entry.gold is None:
+            raise ValueError(f"{rid}: its lock line has no gold hash; run the revision from a lock that has them")
+        if current[rid].gold != entry.gold:
+            raise ValueError(f"{rid}: its gold labels differ from the frozen ones")
+    changed = sum(current[rid].whole != entry.whole for rid, entry in locked.items())
+    if not changed:
+        return 0
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = [line for line in lines if line.startswith("#")]
+    when = today or _dt.date.today().isoformat()
+    header.append(f"# revision {when}: {changed} texts reworded, gold unchanged; {reason} "
+                  f"(previous lock digest {lock_digest(path)})\n")
+    body = [current[rid].line(rid) for rid in locked]
+    path.write_text("".join(header + body), encoding="utf-8")
+    return changed
 
 
 def lock_digest(path: Path = LOCK_PATH) -> str:
@@ -374,6 +444,6 @@ def add_records(records: Iterable[Mapping[str, Any]], directory: Path = CORPUS_D
     if new or not lock_path.exists():
         with lock_path.open("a", encoding="utf-8") as fh:
             if not locked:
-                fh.write("# Frozen test split: item id and fingerprint. Append only; a test checks it.\n")
-            fh.writelines(f"{k} {v}\n" for k, v in new.items())
+                fh.write(LOCK_HEADER)
+            fh.writelines(v.line(k) for k, v in new.items())
     return counts

@@ -67,6 +67,16 @@ def _gold_roles(item: Item) -> dict[tuple[str, str], Optional[str]]:
     return out
 
 
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` widened to whole words: a quote "answering service" found inside
+    "answering services" must not end an entity in the middle of a token."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
 def _annotations(item: Item, lexicon: Lexicon) -> list[tuple[int, int, str, str, Optional[str]]]:
     """(start, end, entity, value, role) for every mention the gold counts, no overlaps.
 
@@ -84,7 +94,8 @@ def _annotations(item: Item, lexicon: Lexicon) -> list[tuple[int, int, str, str,
         at = item.text.find(quote) if quote else -1
         if entity is None or at < 0:
             continue
-        span = _trim(lexicon, entity, value, item.text, at, at + len(quote))
+        start, end = _whole_words(item.text, at, at + len(quote))
+        span = _trim(lexicon, entity, value, item.text, start, end)
         if span:
             found.append((span[0], span[1], entity, value, ROLES.get(kind)))
     found.sort(key=lambda a: (a[0], -(a[1] - a[0])))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -183,8 +184,11 @@ SCORE_BATCH = [
 
 
 def corpus(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.runtime.cli", "corpus", *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    # The installed script, run from outside the checkout, as a user would run it.
+    script = Path(sys.executable).parent / "scopebot"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run([str(script), "corpus", *args], capture_output=True, text=True,
+                          cwd=Path("/"), env=env, timeout=600)
 
 
 def test_corpus_score_gives_aggregates_only(trained_model, tmp_path):
@@ -209,3 +213,12 @@ def test_corpus_score_rejects_a_malformed_batch_before_scoring(tmp_path):
     proc = corpus("score", str(path), "--model", "/nonexistent/model.tar.gz")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "T-1" in proc.stderr and "carrier pigeon" in proc.stderr
+
+
+def test_corpus_revise_test_needs_a_reason_and_leaves_the_lock_alone():
+    lock = ROOT / "data" / "realtext" / "test.lock"
+    before = lock.read_bytes()
+    proc = corpus("revise-test")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "needs a reason" in proc.stderr
+    assert lock.read_bytes() == before

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from bot.runtime.datasync import REALTEXT_PATH, realtext_yaml
 from bot.runtime.realtext import (
     MODELS,
     check_corpus,
     item_from_dict,
     load,
+    lock_digest,
     problems,
+    read_lock,
+    revise_test_texts,
     source_key,
     split_of,
 )
@@ -60,19 +65,50 @@ def test_problems_are_reported_per_record():
     assert any("not in the text" in p for p in found)
 
 
-def test_a_changed_frozen_item_is_caught(tmp_path):
-    for name in ("train", "dev", "test"):
-        (tmp_path / f"{name}.jsonl").write_text(
-            (load.__globals__["CORPUS_DIR"] / f"{name}.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "test.lock").write_text(
-        (load.__globals__["CORPUS_DIR"] / "test.lock").read_text(encoding="utf-8"), encoding="utf-8")
+def _copy_corpus(tmp_path):
+    for name in ("train.jsonl", "dev.jsonl", "test.jsonl", "test.lock"):
+        (tmp_path / name).write_text(
+            (load.__globals__["CORPUS_DIR"] / name).read_text(encoding="utf-8"), encoding="utf-8")
     assert check_corpus(tmp_path) == []
+
+
+def _edit_first_test_item(tmp_path, **changes):
     lines = (tmp_path / "test.jsonl").read_text(encoding="utf-8").splitlines()
     first = json.loads(lines[0])
-    first["label"] = "BPO" if first["label"] != "BPO" else "CALL_CENTER"
+    first.update(changes)
     lines[0] = json.dumps(first)
     (tmp_path / "test.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return first
+
+
+def test_every_frozen_item_pins_its_gold_separately():
+    assert all(entry.gold for entry in read_lock().values())
+
+
+def test_a_changed_frozen_label_is_caught_and_cannot_be_revised_away(tmp_path):
+    _copy_corpus(tmp_path)
+    first = json.loads((tmp_path / "test.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    _edit_first_test_item(tmp_path, label="BPO" if first["label"] != "BPO" else "CALL_CENTER")
+    assert any("gold labels of frozen item" in p for p in check_corpus(tmp_path))
+    with pytest.raises(ValueError, match="gold labels differ"):
+        revise_test_texts("try to move a label", tmp_path)
+
+
+def test_a_reworded_frozen_text_is_caught_until_its_revision_is_recorded(tmp_path):
+    _copy_corpus(tmp_path)
+    before = lock_digest(tmp_path / "test.lock")
+    first = json.loads((tmp_path / "test.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    _edit_first_test_item(tmp_path, text=first["text"] + " ")
     assert any("was changed" in p for p in check_corpus(tmp_path))
+    with pytest.raises(ValueError, match="reason"):
+        revise_test_texts("  ", tmp_path)
+    assert revise_test_texts("originality pass", tmp_path, today="2026-12-04") == 1
+    assert check_corpus(tmp_path) == []
+    lock_text = (tmp_path / "test.lock").read_text(encoding="utf-8")
+    assert f"# revision 2026-12-04: 1 texts reworded, gold unchanged; originality pass " \
+           f"(previous lock digest {before})" in lock_text
+    assert lock_digest(tmp_path / "test.lock") != before
+    assert revise_test_texts("nothing changed", tmp_path) == 0
 
 
 def test_training_examples_annotate_gold_mentions_only():
@@ -85,6 +121,20 @@ def test_training_examples_annotate_gold_mentions_only():
     out = examples([item])
     assert out[0] == "We sell concert tickets."  # incidental "tickets" stays plain text
     assert "[call](channel)" in out[1] and "[hotline](channel)" in out[1] and "[tickets]" not in out[1]
+
+
+def test_an_evidence_quote_ending_inside_a_word_is_annotated_on_whole_words():
+    """A quote "answering service" inside "answering services" must not end an entity mid-token."""
+    item = item_from_dict({
+        "id": "x", "url": "https://example.org/a", "source_title": "t", "source_kind": "rfp",
+        "text": "Vendor shall provide answering services from its own facility.",
+        "label": "CALL_CENTER", "channels": [], "processes": [], "goals": [], "label_requested": "CALL_CENTER",
+        "evidence": [{"signal": "label_requested:CALL_CENTER", "text": "answering service"}],
+        "borderline": False, "rationale": "r",
+    }, "train")
+    out = examples([item])
+    assert "[answering services](model)" in out[0], out
+    assert "](model)s" not in out[0]
 
 
 def test_second_pass_labels_name_corpus_items_and_valid_models():
