@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 
 from bot.config.paths import MODELS_DIR, PROJECT_ROOT, current_model_path, newest_model
 from bot.runtime.childenv import rasa_bin, rasa_env
+from bot.runtime.originality import MAX_ORDER, MAX_RUN
 
 EXIT_USAGE = 2
 NO_MODEL = (
@@ -202,11 +203,35 @@ def _score_batch(records: list[dict], model: Optional[str]) -> int:
     return 0
 
 
+def _originality(args: argparse.Namespace) -> int:
+    """Corpus texts that still follow their references (source excerpts or an earlier wording)."""
+    from bot.runtime import originality, realtext
+
+    try:
+        refs = _read_jsonl(args.files)
+        texts = {it.id: it.text for it in realtext.load()}
+        findings = originality.check_all(texts, refs, args.max_run, args.max_order)
+    except (ValueError, OSError) as exc:
+        print(f"scopebot corpus originality: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    flagged = [f for f in findings if f.flagged]
+    for f in flagged:
+        if f.run:
+            print(f"{f.id}: shares a run of {len(f.run)} words: {' '.join(f.run)!r}")
+        for ratio, sentence in f.sentences:
+            print(f"{f.id}: keeps {ratio:.2f} of a reference sentence's words in order: {sentence!r}")
+    print(f"{len(flagged)} of {len(findings)} texts follow their reference too closely "
+          f"(runs over {args.max_run} words, sentences at {args.max_order:.2f} or more)")
+    return 1 if flagged else 0
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     """Add reworded, labelled items to the real-text corpus, check it, score a new batch, or
     re-pin the frozen test split after its texts were reworded (gold unchanged)."""
     from bot.runtime import realtext
 
+    if args.action == "originality":
+        return _originality(args)
     if args.action == "revise-test":
         try:
             changed = realtext.revise_test_texts(args.reason or "")
@@ -337,11 +362,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     co = sub.add_parser("corpus", help="add items to the real-text corpus (data/realtext/), check it, "
                                        "score a labelled batch from new sites before adding it, "
-                                       "or re-pin reworded test texts (revise-test)")
-    co.add_argument("action", choices=("add", "check", "score", "revise-test"))
-    co.add_argument("files", nargs="*", help="JSONL files of items (for add and score)")
+                                       "re-pin reworded test texts (revise-test), or compare texts "
+                                       "with their sources or an earlier wording (originality)")
+    co.add_argument("action", choices=("add", "check", "score", "revise-test", "originality"))
+    co.add_argument("files", nargs="*", help="JSONL files of items (add, score), or of references "
+                                             "{id, text} to compare corpus texts with (originality)")
     co.add_argument("--model", help="model archive to score with (score; default: the current one)")
     co.add_argument("--reason", help="revise-test: why the frozen texts were reworded (kept in the lock)")
+    co.add_argument("--max-run", type=int, default=MAX_RUN,
+                    help=f"originality: longest run of shared words allowed (default {MAX_RUN})")
+    co.add_argument("--max-order", type=float, default=MAX_ORDER,
+                    help="originality: flag a sentence keeping this share of a reference sentence's "
+                         f"words in order (default {MAX_ORDER})")
     co.set_defaults(func=cmd_corpus)
 
     s = sub.add_parser("sync-data", help="regenerate lookup tables and synonyms from the lexicon")

@@ -222,3 +222,19 @@ def test_corpus_revise_test_needs_a_reason_and_leaves_the_lock_alone():
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "needs a reason" in proc.stderr
     assert lock.read_bytes() == before
+
+
+def test_corpus_originality_flags_a_text_that_follows_its_reference(tmp_path):
+    rows = [json.loads(line) for line in
+            (ROOT / "data" / "realtext" / "train.jsonl").read_text(encoding="utf-8").splitlines()[:2]]
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": rows[0]["id"], "text": rows[0]["text"]}) + "\n"
+                    + json.dumps({"id": rows[1]["id"], "text": "Nothing in common with that text at all."}) + "\n")
+    proc = corpus("originality", str(refs))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"{rows[0]['id']}: shares a run of" in proc.stdout
+    assert rows[1]["id"] + ":" not in proc.stdout
+    assert "1 of 2 texts follow their reference too closely" in proc.stdout
+    refs.write_text(json.dumps({"id": "NO-SUCH-ITEM", "text": "x"}) + "\n")
+    proc = corpus("originality", str(refs))
+    assert proc.returncode == 2 and "NO-SUCH-ITEM" in proc.stderr
