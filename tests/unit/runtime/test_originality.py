@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.runtime.originality import check, check_all, longest_shared_run, order_overlap
+from bot.runtime.originality import MAX_ORDER, check, check_all, longest_shared_run, order_overlap
 
 SOURCE = ("His crew was booked solid. Every call was urgent. Known for doing good work and "
           "showing up on time, he could not answer the phone while on a job.")
@@ -21,7 +21,12 @@ def test_a_sentence_with_words_swapped_keeps_its_order():
     rebuilt = "Customers rang all day, yet with a job under way he had no hand free for the phone."
     (swapped, _), = order_overlap(resynonymed, SOURCE)
     (own, _), = order_overlap(rebuilt, SOURCE)
-    assert swapped >= 0.75 > own
+    assert swapped >= MAX_ORDER > own
+
+
+def test_two_short_source_sentences_joined_are_still_caught():
+    (ratio, _), = order_overlap("The crew was booked solid and every single call was urgent.", SOURCE)
+    assert ratio >= MAX_ORDER
 
 
 def test_check_flags_either_failure_and_passes_own_words():
