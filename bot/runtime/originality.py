@@ -38,10 +38,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def sentences(text: str) -> list[list[str]]:
-    """The text's sentences as word lists, fragments under :data:`MIN_SENTENCE_WORDS` left out."""
+def sentences(text: str, min_words: int = MIN_SENTENCE_WORDS) -> list[list[str]]:
+    """The text's sentences as word lists, fragments under ``min_words`` left out."""
     out = (words(s) for s in _SENTENCE.findall(text))
-    return [s for s in out if len(s) >= MIN_SENTENCE_WORDS]
+    return [s for s in out if len(s) >= min_words]
 
 
 def longest_shared_run(text: str, reference: str) -> list[str]:
@@ -73,7 +73,7 @@ def _lcs(a: list[str], b: list[str]) -> int:
 def _reference_windows(reference: str) -> list[list[str]]:
     """Every sentence of the reference, short ones included ("Every call was urgent."), and
     every two adjacent sentences joined: a rewording often merges two source sentences."""
-    ref = [s for s in (words(part) for part in _SENTENCE.findall(reference)) if s]
+    ref = sentences(reference, min_words=1)
     return ref + [a + b for a, b in zip(ref, ref[1:])]
 
 

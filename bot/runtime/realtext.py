@@ -72,8 +72,7 @@ class Item:
 
     def fingerprint(self) -> str:
         """What the frozen test split pins: the text and every gold field."""
-        body = json.dumps({"text": self.text, "label": self.label, **dict(self.gold)}, sort_keys=True)
-        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+        return _digest({"text": self.text, "label": self.label, **dict(self.gold)})
 
     def gold_fingerprint(self) -> str:
         """The labels alone: what no revision of the frozen test split may change.
@@ -83,8 +82,12 @@ class Item:
         """
         gold = {k: v for k, v in self.gold.items() if k != "evidence"}
         signals = [str(ev.get("signal", "")) for ev in self.gold.get("evidence") or ()]
-        body = json.dumps({"label": self.label, **gold, "evidence_signals": signals}, sort_keys=True)
-        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+        return _digest({"label": self.label, **gold, "evidence_signals": signals})
+
+
+def _digest(fields: Mapping[str, Any]) -> str:
+    """A short, stable hash of JSON-able fields (key order does not matter)."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
 def source_key(url: str) -> str:
