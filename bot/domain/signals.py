@@ -9,6 +9,7 @@ why it fired.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Optional
 
@@ -259,6 +260,7 @@ class Signals:
         exclusive = False
         program = False
         spans: dict[str, Evidence] = {}  # first mention of each signal key
+        labels: list[str] = []  # every label named, in order
 
         def cite(ent: Mapping[str, Any], signal: str) -> None:
             found = _span_of(ent, signal, message)
@@ -305,6 +307,10 @@ class Signals:
                 name = "label_requested" if kind == "model" else kind
                 scalars[name] = value
                 cite(ent, f"{name}:{value}")
+                if kind == "model":
+                    labels.append(value)
+        if len(set(labels)) > 1:
+            scalars["label_requested"] = _label_asked_for(labels)
         # A channel both named and negated in one message ("phone, but not phone support")
         # is ambiguous; the explicit negation wins, as a buyer would expect.
         sets["channels"] -= sets["excluded_channels"]
@@ -405,6 +411,18 @@ class Signals:
             if value is not None:
                 kwargs[name] = _field_value(name, value)
         return cls(**kwargs)
+
+def _label_asked_for(labels: list[str]) -> str:
+    """The label a text asks for when it names several: the one named most often.
+
+    A pasted tender says "contact centre" eight times and "call centre" once in its
+    background; the buyer asks for the first. On a tie the last one named wins, so a
+    correction in one message ("not a call center, a contact center") still holds.
+    """
+    counts = Counter(labels)
+    top = max(counts.values())
+    return next(label for label in reversed(labels) if counts[label] == top)
+
 
 def _field_value(name: str, value: Any) -> Any:
     """One field of :meth:`Signals.from_dict`, checked against what the field may hold."""

@@ -35,6 +35,7 @@ class Cues:
     handover: FrozenSet[str]
     weighed: FrozenSet[str]
     exclusive: FrozenSet[str]
+    service_failure: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

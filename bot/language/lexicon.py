@@ -40,6 +40,12 @@ MIN_MATCH_LEN = 3
 MATCH_STOPLIST = frozenset({"line", "text", "all", "bot", "mail", "post", "ring", "app",
                             "web", "net", "one", "may", "can", "care", "desk", "box",
                             "live", "local", "home", "shop", "store", "team", "own", "inside"})
+#: Short forms that are still unambiguous in running text: "QA" is a quality programme
+#: wherever it is written ("a two-layer QA process", "our QA mirrored the client's").
+SHORT_FORMS = frozenset({"qa"})
+#: Short forms that fire only as written in capitals ("HR", "IT" in "run IT, HR and
+#: finance"); in lower case they are ordinary words ("it") or too ambiguous.
+CAPITALS_ONLY = frozenset({"HR", "IT"})
 MATCHER_NAME = "LexiconMatcher"
 #: Below this length a typo-tolerant match is too likely to be a different word.
 _MIN_FUZZY_LEN = 5
@@ -149,7 +155,7 @@ class Lexicon:
         index: dict[str, list[tuple[str, str]]] = {}
         for entity, forms in self.table.items():
             for form, value in forms.items():
-                if len(form) < MIN_MATCH_LEN or form in MATCH_STOPLIST:
+                if (len(form) < MIN_MATCH_LEN and form not in SHORT_FORMS) or form in MATCH_STOPLIST:
                     continue
                 first, _, rest = form.partition(" ")
                 if entity != "direction" and rest and first in directions and rest in forms:
@@ -169,7 +175,7 @@ class Lexicon:
         process and a goal); the resolver picks among them.
         """
         index = self.match_index
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        tokens = self._tokens(text, index)
         out: list[dict] = []
         i = 0
         while i < len(tokens):
@@ -181,6 +187,11 @@ class Lexicon:
                 if types:
                     hit = (size, start, end, types)
                     break
+            if hit is None and text[tokens[i][0]:tokens[i][1]] in CAPITALS_ONLY \
+                    and not self._in_capitals(text, tokens, i):
+                key = normalise(text[tokens[i][0]:tokens[i][1]])
+                types = [(e, forms[key]) for e, forms in self.table.items() if key in forms]
+                hit = (1, tokens[i][0], tokens[i][1], types) if types else None
             if hit is None:
                 i += 1
                 continue
@@ -198,6 +209,31 @@ class Lexicon:
                                     "text": text[start:first_end], "extractor": MATCHER_NAME})
             i += size
         return out
+
+    @staticmethod
+    def _tokens(text: str, index: dict[str, list[tuple[str, str]]]) -> list[tuple[int, int]]:
+        """Word spans for the matcher. A slash-joined word that is no form of its own
+        ("AML/CFT", "Lockbox/Remittance") is read as its parts, so each part can match;
+        one that is a form ("24/7", "AP/AR", "inbound/outbound") stays whole."""
+        spans: list[tuple[int, int]] = []
+        for m in _TOKEN.finditer(text):
+            word = m.group()
+            if "/" not in word or normalise(word) in index:
+                spans.append((m.start(), m.end()))
+                continue
+            start = m.start()
+            for part in word.split("/"):
+                if part:
+                    spans.append((start, start + len(part)))
+                start += len(part) + 1
+        return spans
+
+    @staticmethod
+    def _in_capitals(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
+        """Whether the words on both sides of token ``i`` are capitals too (a heading such
+        as "HOW IT WORKS"), where "IT" is just the pronoun; "IT, HR and finance" is not."""
+        near = [text[s:e] for s, e in tokens[max(0, i - 1):i] + tokens[i + 1:i + 2]]
+        return bool(near) and all(w.isupper() and len(w) > 1 for w in near)
 
 
 @lru_cache(maxsize=None)

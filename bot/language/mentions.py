@@ -42,6 +42,10 @@ _SCOPE_RESET = _CUES.scope_reset
 _NEGATION = _CUES.negation
 _NEGATION_BIGRAMS = _CUES.negation_bigrams
 _NOT_NEGATION = _CUES.not_negation
+#: "They haven't opened one email", "tickets aren't piling up": a complaint or a relief, not a
+#: channel left out (cues.yml).
+_SERVICE_FAILURE = _CUES.service_failure
+_FAILURE_WORDS = "|".join(re.escape(w) for w in sorted(_SERVICE_FAILURE))
 _PLANNED = _CUES.planned
 #: Verbs of handing work over: a plan to outsource existing work does not make that work new.
 _HANDOVER = _CUES.handover
@@ -56,16 +60,42 @@ _PLANNED_AFTER = re.compile(
     r"|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
     re.IGNORECASE,
 )
+#: "out" withdraws a mention ("phone is out"), but not "calls out of hours" (a time) or
+#: "calls out to a partner" (a hand-over).
 _EXCLUDED_AFTER = re.compile(
-    r"^\s*(?:(?:is|are|'s|was|were)\s*)?(?:(?:not|n't)\b|out\b|off the table|gone|no longer"
+    r"^\s*(?:(?:support|service|lines?)\s+)?(?:(?:is|are|'s|was|were)\s*)?"
+    r"(?:(?:not|n't)\b(?!\s+(?:being\s+)?(?:" + _FAILURE_WORDS + r")\b)"
+    r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to)\b)|off the table|gone|no longer"
     r"|dropped|cancelled|canceled|excluded|not needed|out of scope"
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
 )
 _EXCLUSIVE = _CUES.exclusive
 _EXCLUSIVE_AFTER = re.compile(r"^\s*(?:-\s*)?only\b", re.IGNORECASE)
-_PROGRAM = re.compile(r"program|programme|management|escalat|framework|root.cause|backlog|resolution",
+#: "Complaint escalation process/steps" is a procedure in a manual (spec 3a.5), not a programme.
+_PROGRAM = re.compile(r"program|programme|management|framework|root.cause|backlog|ownership|remediat"
+                      r"|escalat(?!\w*\s+(?:process|procedure|steps?|path|criteria|chain|ladder|matrix)\b)",
                       re.IGNORECASE)
+
+#: Sentence punctuation and line breaks: the words around a mention count only up to them.
+_CLAUSE_BREAK = re.compile(r"[.;!?\n]")
+#: Characters read on each side of a complaints mention for a programme cue.
+PROGRAM_WINDOW = 40
+
+
+def _clause_window(text: str, start: int, end: int, width: int = PROGRAM_WINDOW) -> str:
+    """The text within ``width`` characters of a mention, cut at the clause ends around it:
+    "product complaints; that is why the program includes ..." is not a complaints programme."""
+    left = text[max(0, start - width):start]
+    right = text[end:end + width]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(left)]
+    if breaks:
+        left = left[breaks[-1]:]
+    stop = _CLAUSE_BREAK.search(right)
+    if stop is not None:
+        right = right[:stop.start()]
+    return left + text[start:end] + right
+
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30,
@@ -150,6 +180,8 @@ def _is_negated(words: list[str]) -> bool:
         if (w, nxt) in _NOT_NEGATION:
             continue
         if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
+            if _SERVICE_FAILURE & set(words[i + 1:i + 3]):
+                continue  # "they haven't opened one email": how the work goes, not a channel left out
             return not (_CAPACITY & set(words[i + 1:]))
     return False
 
@@ -373,8 +405,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
-        if value == "it_operations" and span[:3] == "it ":
-            continue  # "it supports every service": the pronoun, not IT (IT is written in capitals)
+        if value == "it_operations" and (span[:3] in ("it ", "It ") or span.strip() in ("it", "It")):
+            continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
         value, _check = read_sense(kind, value, span, token_index, start, end)
         if value is None:
             continue  # a topic, the buyer's own, routine or incidental (senses.yml)
@@ -395,7 +427,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         extra: dict[str, Any] = {}
         if kind == "channel" and value == "voice" and role is None and is_exclusive(text, start, end, tokens):
             extra["exclusive"] = True
-        if kind == "process" and value == "complaints" and _PROGRAM.search(text[max(0, start - 40):end + 40]):
+        if kind == "process" and value == "complaints" and _PROGRAM.search(_clause_window(text, start, end)):
             extra["program"] = True
         if kind in ROLE_TYPES and is_closed(text, end):
             role, extra["closed"] = "excluded", True

@@ -45,6 +45,7 @@ class Check:
     keep_only_if_near: tuple[str, ...]
     becomes: Optional[str] = None
     promote_if_near: tuple[str, ...] = ()
+    unless_near: tuple[str, ...] = ()
 
     def applies(self, entity: str, value: str, surface: str) -> bool:
         if (entity, value) not in self.targets:
@@ -52,6 +53,10 @@ class Check:
         return not self.forms or normalise(surface) in self.forms
 
     def drops(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        if self.unless_near:  # read in the whole clause: "outsource our in-house payroll"
+            clause = " " + " ".join(before) + " | " + " ".join(after) + " "
+            if any(f" {cue} " in clause for cue in self.unless_near):
+                return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "
         if any(f" {cue} " in left for cue in self.drop_if_before):
@@ -81,7 +86,8 @@ def _check_from(raw: dict) -> Check:
                 raise ValueError(f"senses.yml {raw['id']}: {entity}.{value} is not canonical")
             targets.add((entity, value))
     unknown = set(raw) - {"id", "principle", "applies_to", "forms", "window", "drop_if_before",
-                          "drop_if_after", "keep_only_if_near", "becomes", "promote_if_near"}
+                          "drop_if_after", "keep_only_if_near", "becomes", "promote_if_near",
+                          "unless_near"}
     if unknown:
         raise ValueError(f"senses.yml {raw['id']}: unknown keys {sorted(unknown)}")
     if not raw.get("principle"):
@@ -95,7 +101,7 @@ def _check_from(raw: dict) -> Check:
         forms=frozenset(normalise(str(f)) for f in raw.get("forms") or ()), window=int(raw.get("window", 4)),
         drop_if_before=cues("drop_if_before"), drop_if_after=cues("drop_if_after"),
         keep_only_if_near=cues("keep_only_if_near"), becomes=_becomes(raw, targets),
-        promote_if_near=cues("promote_if_near"),
+        promote_if_near=cues("promote_if_near"), unless_near=cues("unless_near"),
     )
 
 

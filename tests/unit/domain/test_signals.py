@@ -222,3 +222,17 @@ def test_every_field_and_value_round_trips_through_a_dict():
                    complaints_program=True, implied_channels=frozenset({"voice"}))
     assert set(full.to_dict()) == set(Signals.__dataclass_fields__)
     assert Signals.from_dict(full.to_dict()) == full
+
+
+@pytest.mark.parametrize("labels, asked", [
+    (["CONTACT_CENTER", "CALL_CENTER", "CONTACT_CENTER"], "CONTACT_CENTER"),  # most often named
+    (["CALL_CENTER", "CALL_CENTER", "CONTACT_CENTER"], "CALL_CENTER"),
+    (["CALL_CENTER", "CONTACT_CENTER"], "CONTACT_CENTER"),  # a tie: the correction said last
+    (["CX_BPO"], "CX_BPO"),
+])
+def test_the_label_asked_for_is_the_one_named_most(labels, asked):
+    spans = [ent("model", label, start=10 * i, end=10 * i + 5, text=label.lower()) for i, label in enumerate(labels)]
+    s = Signals.from_entities(spans)
+    assert s.label_requested == asked
+    cited = [e for e in s.evidence if e.signal.startswith("label_requested:")]
+    assert [e.signal for e in cited] == [f"label_requested:{asked}"]  # evidence of the losing label is gone

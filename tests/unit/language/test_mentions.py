@@ -157,6 +157,24 @@ def test_complaints_program_flag():
     assert m.extra.get("program") is True
 
 
+@pytest.mark.parametrize("text,program", [
+    ("The partner takes complete ownership of complaint handling and remediation.", True),
+    ("Customers write in with complaints; the program also covers renewals.", False),
+    ("Agents find fair resolutions to customer complaints.", False),
+    ("Complaint escalation process: open a ticket and ask for a supervisor.", False),
+])
+def test_complaints_program_cue_in_the_same_clause(text, program):
+    flags = [m.extra.get("program", False) for m in resolve(text, [], load_lexicon())
+             if m.entity == "process" and m.value == "complaints"]
+    assert flags and all(f is program for f in flags)
+
+
+def test_short_qa_form_is_matched():
+    assert ("goal", "quality_assurance") in {(m.entity, m.value)
+                                             for m in resolve("They run a QA process on every queue.", [],
+                                                              load_lexicon())}
+
+
 def test_evidence_is_never_a_piece_of_a_hyphenated_word():
     """DIET may tag only the "-" of "back-office"; the quote shown to a user is whole words."""
     text = "Agreed to outsource its back-office operations and after-hours answering."
@@ -174,3 +192,16 @@ def test_diet_span_edges_are_kept_when_they_fall_on_words():
     learned = [raw(text, "outsourcing partner", "sourcing", extractor="BatchedDIETClassifier")]
     got = {m.value: m.text for m in resolve(text, learned, load_lexicon())}
     assert got["outsourced"] == "outsourcing partner"
+
+
+@pytest.mark.parametrize("text,word,role", [
+    ("We need a service to handle calls out of hours.", "calls", None),
+    ("Calls out of office hours go to the provider.", "Calls", None),
+    ("We send the overflow calls out to a partner.", "calls", None),
+    ("Calls are out of scope.", "Calls", "excluded"),
+    ("Chat is out.", "Chat", "excluded"),
+    ("Customers will likely rely on web chat.", "chat", "planned"),
+])
+def test_out_of_hours_is_time_and_likely_is_a_forecast(text, word, role):
+    s, e = span(text, word)
+    assert context_role(text, s, e) == role
