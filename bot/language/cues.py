@@ -34,6 +34,7 @@ class Cues:
     planned: FrozenSet[str]
     handover: FrozenSet[str]
     weighed: FrozenSet[str]
+    indirect_question: FrozenSet[str]
     exclusive: FrozenSet[str]
     service_failure: FrozenSet[str]
 

@@ -45,7 +45,6 @@ _NOT_NEGATION = _CUES.not_negation
 #: "They haven't opened one email", "tickets aren't piling up": a complaint or a relief, not a
 #: channel left out (cues.yml).
 _SERVICE_FAILURE = _CUES.service_failure
-_FAILURE_WORDS = "|".join(re.escape(w) for w in sorted(_SERVICE_FAILURE))
 _PLANNED = _CUES.planned
 #: Verbs of handing work over: a plan to outsource existing work does not make that work new.
 _HANDOVER = _CUES.handover
@@ -64,12 +63,33 @@ _PLANNED_AFTER = re.compile(
 #: "calls out to a partner" (a hand-over).
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:support|service|lines?)\s+)?(?:(?:is|are|'s|was|were)\s*)?"
-    r"(?:(?:not|n't)\b(?!\s+(?:being\s+)?(?:" + _FAILURE_WORDS + r")\b)"
+    r"(?:(?P<neg>not|n't)\b"
     r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to)\b)|off the table|gone|no longer"
     r"|dropped|cancelled|canceled|excluded|not needed|out of scope"
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
 )
+_WORDS_AFTER = re.compile(r"[\w']+")
+
+
+def _excluded_after(after: str) -> bool:
+    """True when the words right after a mention withdraw it ("phone is not offered").
+
+    A negation followed by how the work is going ("emails aren't filtered", "tickets aren't
+    piling up", "call not answered") is a complaint about the service, not a channel left out
+    (the words are the ``service_failure`` cues).
+    """
+    found = _EXCLUDED_AFTER.match(after)
+    if found is None:
+        return False
+    if found.group("neg") is None:
+        return True
+    following = _WORDS_AFTER.findall(after[found.end():found.end() + 30].lower())[:2]
+    if following[:1] == ["being"]:
+        following = following[1:]
+    return not (following and following[0] in _SERVICE_FAILURE)
+
+
 _EXCLUSIVE = _CUES.exclusive
 _EXCLUSIVE_AFTER = re.compile(r"^\s*(?:-\s*)?only\b", re.IGNORECASE)
 #: "Complaint escalation process/steps" is a procedure in a manual (spec 3a.5), not a programme.
@@ -196,7 +216,7 @@ def context_role(text: str, start: int, end: int,
     if after:
         return after
     left_wide = _left_clause(toks, start, limit=9)
-    if _WEIGHED & set(left_wide) and _asks(text, end) and not _HANDOVER & set(left_wide):
+    if is_weighed(text, start, end, toks):
         return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
     if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
         if _HANDOVER & set(left_wide):
@@ -207,7 +227,16 @@ def context_role(text: str, start: int, end: int,
 
 #: A question that weighs an option ("Should we offer live chat?") puts it under consideration.
 _WEIGHED = _CUES.weighed
+#: "Whether we should offer live chat": an indirect question weighs the option just as well.
+_INDIRECT = _CUES.indirect_question
 _SENTENCE_STOP = ".!;\n"
+
+
+def is_weighed(text: str, start: int, end: int, tokens: list[tuple[str, int, int]]) -> bool:
+    """True when a question weighs the mention as an option ("Should I offer live chat?",
+    "whether he should hire a call centre"), unless it weighs handing existing work over."""
+    left = set(_left_clause(tokens, start, limit=9))
+    return bool(_WEIGHED & left and (_asks(text, end) or _INDIRECT & left) and not _HANDOVER & left)
 
 
 def _asks(text: str, end: int) -> bool:
@@ -246,7 +275,7 @@ def right_cue_role(text: str, end: int) -> Optional[str]:
     year = _FUTURE_YEAR.match(after)
     if year and int(year.group(1)) >= date.today().year:  # "email in 2000" is history, still in use
         return "planned"
-    if _EXCLUDED_AFTER.match(after):
+    if _excluded_after(after):
         return "excluded"
     return None
 
@@ -416,6 +445,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         if twin is not None and _word_aligned(twin["start"], twin["end"], token_index):
             start, end = twin["start"], twin["end"]
             span = text[start:end]
+        if kind == "model" and is_weighed(text, start, end, tokens):
+            continue  # "should you hire a call centre?": a label weighed, not one asked for (3a.3, 3a.4)
         role = None
         if kind in ROLE_TYPES:
             role = context_role(text, start, end, tokens)

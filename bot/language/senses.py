@@ -46,6 +46,9 @@ class Check:
     becomes: Optional[str] = None
     promote_if_near: tuple[str, ...] = ()
     unless_near: tuple[str, ...] = ()
+    #: drop only when both frame the mention: a cue before it and one right after ("a call centre can")
+    framed_before: tuple[str, ...] = ()
+    framed_after: tuple[str, ...] = ()
 
     def applies(self, entity: str, value: str, surface: str) -> bool:
         if (entity, value) not in self.targets:
@@ -62,6 +65,9 @@ class Check:
         if any(f" {cue} " in left for cue in self.drop_if_before):
             return True
         if any(f" {cue} " in right for cue in self.drop_if_after):
+            return True
+        if (self.framed_before and any(f" {cue} " in left for cue in self.framed_before)
+                and any(right.startswith(f" {cue} ") for cue in self.framed_after)):
             return True
         if self.keep_only_if_near:
             return not any(f" {cue} " in left or f" {cue} " in right for cue in self.keep_only_if_near)
@@ -87,7 +93,7 @@ def _check_from(raw: dict) -> Check:
             targets.add((entity, value))
     unknown = set(raw) - {"id", "principle", "applies_to", "forms", "window", "drop_if_before",
                           "drop_if_after", "keep_only_if_near", "becomes", "promote_if_near",
-                          "unless_near"}
+                          "unless_near", "drop_if_framed_by"}
     if unknown:
         raise ValueError(f"senses.yml {raw['id']}: unknown keys {sorted(unknown)}")
     if not raw.get("principle"):
@@ -102,7 +108,15 @@ def _check_from(raw: dict) -> Check:
         drop_if_before=cues("drop_if_before"), drop_if_after=cues("drop_if_after"),
         keep_only_if_near=cues("keep_only_if_near"), becomes=_becomes(raw, targets),
         promote_if_near=cues("promote_if_near"), unless_near=cues("unless_near"),
+        framed_before=_framed(raw, "before"), framed_after=_framed(raw, "after"),
     )
+
+
+def _framed(raw: dict, side: str) -> tuple[str, ...]:
+    frame = raw.get("drop_if_framed_by") or {}
+    if frame and (set(frame) != {"before", "after"} or not frame["before"] or not frame["after"]):
+        raise ValueError(f"senses.yml {raw['id']}: drop_if_framed_by needs both before and after cues")
+    return tuple(str(c).lower() for c in frame.get(side) or ())
 
 
 def _becomes(raw: dict, targets: set[tuple[str, str]]) -> Optional[str]:

@@ -28,6 +28,8 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from bot.config.paths import PROJECT_ROOT
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
 from bot.domain.vocabulary import CANONICAL
 
 CORPUS_DIR = PROJECT_ROOT / "data" / "realtext"
@@ -172,7 +174,27 @@ def problems(raw: Mapping[str, Any]) -> list[str]:
     if raw.get("complaints_program"):
         need.add("complaints_program:true")
     out += [f"no evidence for {s}" for s in sorted(need - have)]
+    if not out:
+        by_rules = label_from_gold(raw)
+        if by_rules != raw["label"]:
+            out.append(f"label {raw['label']} but the spec's rules on the gold signals give {by_rules}")
     return out
+
+
+def label_from_gold(raw: Mapping[str, Any]) -> str:
+    """The model the rulebook gives on an item's gold signals.
+
+    A gold label is the spec's rules applied to the gold signals, never a second opinion
+    beside them: when the two disagree, one of them is wrong, and the corpus says which
+    before the item lands.
+    """
+    def gold(name: str) -> frozenset[str]:
+        return frozenset(raw.get(name) or ())
+
+    signals = Signals(**{name: gold(name) for name in SET_FIELDS},
+                      sourcing=raw.get("sourcing"), label_requested=raw.get("label_requested"),
+                      complaints_program=bool(raw.get("complaints_program")))
+    return assess(signals).recommendation
 
 
 def malformed(records: Iterable[Mapping[str, Any]]) -> list[str]:

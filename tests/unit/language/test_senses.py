@@ -272,3 +272,110 @@ def test_debt_collection_named_as_a_verb_phrase():
 def test_a_secret_shopper_programme_is_quality_assurance():
     got = record("The vendor answers our calls and runs a secret shopper programme every month.")
     assert "quality_assurance" in got["goals"]
+
+
+# sixth round (train and dev items only): back-office words that name rules, tools, history,
+# the buyer's own units and staff, or a class of callers
+@pytest.mark.parametrize("text,model", [
+    # 3a.5 a class of firms among the callers; a contract's TPA is still claims work
+    ("On the phone line, agents help employers and third-party administrators register online.", "CALL_CENTER"),
+    ("We seek a firm to act as our workers' compensation third-party administrator.", "BPO"),
+    # 3a.5 rules the agents follow
+    ("Agents answer calls and follow our compliance rules (refunds, KYC, payments).", "CALL_CENTER"),
+    ("Agents answer calls and must know the KYC rules by heart.", "CALL_CENTER"),
+    ("The provider runs KYC checks on every new account.", "BPO"),
+    # 3a.5 a product, not a queue of work
+    ("The partner will supply web-based applications and manage our calls.", "CALL_CENTER"),
+    ("Agents use a dashboard for comment moderation while replying to Facebook messages.", "CONTACT_CENTER"),
+    ("The provider will process student applications and answer the phones.", "BPO"),
+    # 3a.3 someone's history
+    ("The firm, known for its role in processing visa applications, now runs our helpline.", "CALL_CENTER"),
+    ("Two years ago the partnership was formed to run payroll; today we need phone answering.", "CALL_CENTER"),
+    # 3a.5 and 3a.1 the buyer described by its own back office
+    ("Support for the department that administers pension claims: the vendor answers the calls.", "CALL_CENTER"),
+    ("The vendor will answer calls, helping officials process benefit claims faster.", "CALL_CENTER"),
+    ("The vendor will answer calls and process benefit claims.", "BPO"),
+    # 3a.5 the buyer's own people
+    ("Password resets by phone eat too many hours of our internal IT staff.", "CALL_CENTER"),
+    # 3a.1 a ledger named among the offices the call center supports
+    ("Call center services to support Admissions, Financial Aid and Accounts Receivable Services.",
+     "CALL_CENTER"),
+    ("We want to outsource accounts receivable and the billing calls that come with it.", "BPO"),
+])
+def test_back_office_words_that_are_not_work_in_scope(text, model):
+    assert record(text)["recommendation"] == model
+
+
+# sixth round (train and dev items only): labels in market context, definitions and advice
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.3/3a.4 a label counted in market statistics or said of companies in general
+    ("Analysts say 30 per cent of call centre jobs will move abroad.", "UNDETERMINED", []),
+    ("Companies outsourcing their call centers now expect more from providers.", "UNDETERMINED", []),
+    ("The report counts call center closures and layoffs across the region.", "UNDETERMINED", []),
+    ("We need a call center for our members.", "CALL_CENTER", ["voice"]),
+    # 3a.3/3a.4 a label in a definition or in general advice
+    ("A call center is a service provider that firms use to talk to customers.", "UNDETERMINED", []),
+    ("With enough staff, a call centre can guarantee that someone is always there.", "UNDETERMINED", []),
+    ("We want a call centre that can cover our evenings.", "CALL_CENTER", ["voice"]),
+    # 3a.3/3a.5 a provider's line of business, or a product
+    ("Our business is call centres and customer care for game studios.", "UNDETERMINED", []),
+    ("Call centre technologies often sit behind shared services.", "UNDETERMINED", []),
+    # 3a.3 a label or a channel weighed in a question, direct or indirect
+    ("So how do you know when you should hire a call centre?", "UNDETERMINED", []),
+    ("The founder wonders whether he should offer live chat.", "UNDETERMINED", []),
+    ("We answer the phones, and the board asks whether we should add live chat.", "CALL_CENTER", ["voice"]),
+])
+def test_labels_and_channels_outside_the_buyers_scope(text, model, channels):
+    got = record(text)
+    assert (got["recommendation"], got["channels"]) == (model, channels)
+
+
+# sixth round (train and dev items only): comparisons, finance and IT work named in other words
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.5 a written channel that is only the yardstick of a comparison
+    ("Calls interrupt us; you can't put them aside the way you can with emails.", "CALL_CENTER", ["voice"]),
+    ("Customers reach us faster by phone than by email.", "CALL_CENTER", ["voice"]),
+    ("Agents answer the phones and reply to emails.", "CONTACT_CENTER", ["email", "voice"]),
+])
+def test_a_written_channel_as_the_comparison(text, model, channels):
+    got = record(text)
+    assert (got["recommendation"], got["channels"]) == (model, channels)
+
+
+def test_a_framed_check_needs_both_cues():
+    assert record("Our call center can no longer keep up.")["channels"] == ["voice"]
+    assert record("A specialist call center may raise satisfaction.")["channels"] == []
+
+
+def test_a_frame_needs_cues_on_both_sides():
+    from bot.language.senses import _check_from
+    raw = {"id": "half_frame", "principle": "3a.5 a test", "applies_to": {"model": ["CALL_CENTER"]},
+           "drop_if_framed_by": {"before": ["a"]}}
+    with pytest.raises(ValueError, match="both before and after"):
+        _check_from(raw)
+def test_write_offs_are_finance_work_only_when_worked():
+    worked = record("The team takes collection calls and reviews write-offs each month.")
+    assert "finance_accounting" in worked["processes"]
+    outcome = record("Agents take collection calls; a higher write-off ratio hurts the lender.")
+    assert "finance_accounting" not in outcome["processes"]
+
+
+def test_tax_returns_are_not_returned_goods():
+    tax = record("Our offshore accountants prepare the returns for our tax clients.")
+    assert "finance_accounting" in tax["processes"] and "order_support" not in tax["processes"]
+    goods = record("Customers call us about returns and exchanges.")
+    assert "order_support" in goods["processes"]
+
+
+def test_finance_and_fraud_work_named_in_other_words():
+    assert "finance_accounting" in record("The vendor works the credit balances on patient accounts.")["processes"]
+    recovery = record("We need a partner for revenue recovery on our utility accounts.")
+    assert "finance_accounting" in recovery["processes"]
+    assert "kyc_compliance" in record("The offshore team took over fraud prevention for us.")["processes"]
+
+
+def test_technology_services_only_when_handed_over():
+    handed = record("The school's technology services will be handed to the contractor in July.")
+    assert handed["recommendation"] == "BPO" and "it_operations" in handed["processes"]
+    firm = record("Acme, a technology services company, wants help answering its phones.")
+    assert "it_operations" not in firm["processes"]

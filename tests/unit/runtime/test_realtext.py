@@ -65,6 +65,14 @@ def test_problems_are_reported_per_record():
     assert any("not in the text" in p for p in found)
 
 
+def test_a_gold_label_must_follow_from_the_gold_signals():
+    raw = json.loads(next(iter((load.__globals__["CORPUS_DIR"] / "train.jsonl").open(encoding="utf-8"))))
+    assert raw["label"] == "CALL_CENTER" and raw["channels"] == ["voice"]
+    mislabelled = dict(raw, label="CONTACT_CENTER")
+    assert problems(mislabelled) == [
+        "label CONTACT_CENTER but the spec's rules on the gold signals give CALL_CENTER"]
+
+
 def _copy_corpus(tmp_path):
     for name in ("train.jsonl", "dev.jsonl", "test.jsonl", "test.lock"):
         (tmp_path / name).write_text(
