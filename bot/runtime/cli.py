@@ -209,7 +209,10 @@ def _originality(args: argparse.Namespace) -> int:
 
     try:
         refs = _read_jsonl(args.files)
-        texts = {it.id: it.text for it in realtext.load()}
+        if args.texts:  # a batch not yet in the corpus, checked against its excerpts before `corpus add`
+            texts = {str(r.get("id", "")): str(r.get("text", "")) for r in _read_jsonl([args.texts])}
+        else:
+            texts = {it.id: it.text for it in realtext.load()}
         findings = originality.check_all(texts, refs, args.max_run, args.max_order)
     except (ValueError, OSError) as exc:
         print(f"scopebot corpus originality: {exc}", file=sys.stderr)
@@ -369,6 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
                                              "{id, text} to compare corpus texts with (originality)")
     co.add_argument("--model", help="model archive to score with (score; default: the current one)")
     co.add_argument("--reason", help="revise-test: why the frozen texts were reworded (kept in the lock)")
+    co.add_argument("--texts", help="originality: a JSONL batch of items to check instead of the corpus "
+                                    "(collectors run it against their saved excerpts before `corpus add`)")
     co.add_argument("--max-run", type=int, default=MAX_RUN,
                     help=f"originality: longest run of shared words allowed (default {MAX_RUN})")
     co.add_argument("--max-order", type=float, default=MAX_ORDER,

@@ -238,3 +238,19 @@ def test_corpus_originality_flags_a_text_that_follows_its_reference(tmp_path):
     refs.write_text(json.dumps({"id": "NO-SUCH-ITEM", "text": "x"}) + "\n")
     proc = corpus("originality", str(refs))
     assert proc.returncode == 2 and "NO-SUCH-ITEM" in proc.stderr
+
+
+def test_corpus_originality_checks_a_batch_before_it_is_added(tmp_path):
+    excerpt = ("The county seeks a vendor to answer every call placed to the public works line "
+               "after hours and on weekends.")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "NEW-1", "text": excerpt}) + "\n"
+                     + json.dumps({"id": "NEW-2", "text": "Out of hours, a contractor takes the "
+                                   "public works calls."}) + "\n")
+    refs = tmp_path / "excerpts.jsonl"
+    refs.write_text(json.dumps({"id": "NEW-1", "text": excerpt}) + "\n"
+                    + json.dumps({"id": "NEW-2", "text": excerpt}) + "\n")
+    proc = corpus("originality", str(refs), "--texts", str(batch))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "NEW-1: shares a run of" in proc.stdout and "NEW-2:" not in proc.stdout
+    assert "1 of 2 texts follow their reference too closely" in proc.stdout
