@@ -303,13 +303,13 @@ class Signals:
                 if role != "excluded":
                     sets["automation"].add(value)
                     cite(ent, f"automation:{value}")
-            else:  # model (the label), sourcing, location, direction, integration: last mention wins
-                name = "label_requested" if kind == "model" else kind
-                scalars[name] = value
-                cite(ent, f"{name}:{value}")
-                if kind == "model":
-                    labels.append(value)
-        if len(set(labels)) > 1:
+            elif kind == "model":  # the label: the one named most (see _label_asked_for)
+                labels.append(value)
+                cite(ent, f"label_requested:{value}")
+            else:  # sourcing, location, direction, integration: last mention wins
+                scalars[kind] = value
+                cite(ent, f"{kind}:{value}")
+        if labels:
             scalars["label_requested"] = _label_asked_for(labels)
         # A channel both named and negated in one message ("phone, but not phone support")
         # is ambiguous; the explicit negation wins, as a buyer would expect.
@@ -411,6 +411,7 @@ class Signals:
             if value is not None:
                 kwargs[name] = _field_value(name, value)
         return cls(**kwargs)
+
 
 def _label_asked_for(labels: list[str]) -> str:
     """The label a text asks for when it names several: the one named most often.

@@ -434,7 +434,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
-        if value == "it_operations" and (span[:3] in ("it ", "It ") or span.strip() in ("it", "It")):
+        if value == "it_operations" and span.split()[:1] in (["it"], ["It"]):
             continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
         value, _check = read_sense(kind, value, span, token_index, start, end)
         if value is None:

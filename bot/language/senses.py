@@ -57,20 +57,17 @@ class Check:
 
     def drops(self, before: Sequence[str], after: Sequence[str]) -> bool:
         if self.unless_near:  # read in the whole clause: "outsource our in-house payroll"
-            clause = " " + " ".join(before) + " | " + " ".join(after) + " "
-            if any(f" {cue} " in clause for cue in self.unless_near):
+            if _has_cue(" " + " ".join(before) + " | " + " ".join(after) + " ", self.unless_near):
                 return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "
-        if any(f" {cue} " in left for cue in self.drop_if_before):
+        if _has_cue(left, self.drop_if_before) or _has_cue(right, self.drop_if_after):
             return True
-        if any(f" {cue} " in right for cue in self.drop_if_after):
-            return True
-        if (self.framed_before and any(f" {cue} " in left for cue in self.framed_before)
+        if (_has_cue(left, self.framed_before)
                 and any(right.startswith(f" {cue} ") for cue in self.framed_after)):
             return True
         if self.keep_only_if_near:
-            return not any(f" {cue} " in left or f" {cue} " in right for cue in self.keep_only_if_near)
+            return not (_has_cue(left, self.keep_only_if_near) or _has_cue(right, self.keep_only_if_near))
         return False
 
     def promotes(self, before: Sequence[str], after: Sequence[str]) -> bool:
@@ -79,7 +76,7 @@ class Check:
             return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "
-        return any(f" {cue} " in left or f" {cue} " in right for cue in self.promote_if_near)
+        return _has_cue(left, self.promote_if_near) or _has_cue(right, self.promote_if_near)
 
 
 def _check_from(raw: dict) -> Check:
@@ -110,6 +107,11 @@ def _check_from(raw: dict) -> Check:
         promote_if_near=cues("promote_if_near"), unless_near=cues("unless_near"),
         framed_before=_framed(raw, "before"), framed_after=_framed(raw, "after"),
     )
+
+
+def _has_cue(words: str, cues: Sequence[str]) -> bool:
+    """Whether a cue phrase occurs as whole words in ``words`` (space-padded, lowercase)."""
+    return any(f" {cue} " in words for cue in cues)
 
 
 def _framed(raw: dict, side: str) -> tuple[str, ...]:
