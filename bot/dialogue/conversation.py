@@ -168,7 +168,7 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
     resumed = resumed and not state.signals.is_empty
     if resumed:
         state = state.resumed()
-    found = Signals.from_entities(entities, message=message)
+    found = Signals.from_entities(entities, message=message, text=text or "")
     answered = list(state.answered)
     note = None
     question = question_by_id(state.pending) if state.pending else None
@@ -186,7 +186,10 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
     merged = state.signals.merge(found)
     if intent == "correct" and merged == state.signals and not found.excluded_channels:
         note = note or "I didn't catch what to change. Tell me what to add or drop, e.g. \"drop the phone\"."
-    changed = merged != state.signals or answered != list(state.answered)
+    # Confirming a word named once in passing changes how firmly it stands (and the
+    # confidence), though not what is in scope: that is news to the buyer too.
+    changed = (merged != state.signals or merged.passing != state.signals.passing
+               or answered != list(state.answered))
     assessment = assess(merged, answered=answered)
     pending = assessment.questions[0].id if assessment.questions else None
     if note and question is not None and question.id not in answered:

@@ -35,6 +35,15 @@ class Facts:
         return owned
 
 
+def _in_passing(f: Facts, keys: set[str]) -> bool:
+    """True when there are deciding signals and every one was named only once in passing."""
+    return bool(keys) and keys <= f.signals.passing
+
+
+def _ownership_keys(f: Facts) -> set[str]:
+    return {f"process:{g}" if g == "complaints" else f"goal:{g}" for g in f.ownership}
+
+
 def _high_volume(f: Facts) -> bool:
     v = f.signals.volume
     return v is not None and (v.per_month or v.amount) >= HIGH_VOLUME_PER_MONTH
@@ -75,12 +84,33 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "automation_advisable": lambda f: (_high_volume(f) or "cost_reduction" in f.signals.goals)
     and bool(f.signals.channels or f.signals.processes),
     "outsourcing_candidates": lambda f: bool(f.signals.back_office or f.ownership),
+    # --- how firmly it was said (Signals.passing: named once in a long description) -------
+    "back_office_in_passing": lambda f: _in_passing(f, {f"process:{p}" for p in f.signals.back_office}),
+    "ownership_in_passing": lambda f: _in_passing(f, _ownership_keys(f)),
+    "non_voice_in_passing": lambda f: _in_passing(
+        f, {f"channel:{c}" for c in f.signals.channels & NON_VOICE_CHANNELS}),
+    "decided_in_passing": lambda f: bool(_deciding_in_passing(f)),
     # --- the model decided so far ------------------------------------------------------
     "decided_bpo": lambda f: f.recommendation == "BPO",
     "decided_contact_level": lambda f: f.recommendation in ("CALL_CENTER", "CONTACT_CENTER"),
     "decided_contact_center_or_wider": lambda f: f.recommendation
     in ("CONTACT_CENTER", "CX_BPO", "BPO"),
 }
+
+
+def _deciding_in_passing(f: Facts) -> frozenset[str]:
+    """The signals that decided ``f.recommendation``, when all of them were named in passing."""
+    deciding = {
+        "BPO": {f"process:{p}" for p in f.signals.back_office},
+        "CX_BPO": _ownership_keys(f),
+        "CONTACT_CENTER": {f"channel:{c}" for c in f.signals.channels & NON_VOICE_CHANNELS},
+    }.get(f.recommendation or "", set())
+    return frozenset(deciding) if _in_passing(f, deciding) else frozenset()
+
+
+def in_passing_values(f: Facts) -> frozenset[str]:
+    """The canonical values of :func:`_deciding_in_passing` (for the reason's wording)."""
+    return frozenset(key.split(":", 1)[1] for key in _deciding_in_passing(f))
 
 
 def holds(names: list[str], facts: Facts) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import yaml
 
 from bot.domain import operating_models
-from bot.domain.conditions import CONDITIONS, Facts, holds
+from bot.domain.conditions import CONDITIONS, Facts, holds, in_passing_values
 from bot.domain.operating_models import UNDETERMINED
 from bot.domain.signals import Signals
 from bot.domain.vocabulary import NON_VOICE_CHANNELS, VOICE_NATIVE_PROCESSES, label
@@ -118,6 +118,7 @@ def _placeholders(facts: Facts, automation: frozenset[str]) -> dict[str, str]:
         "outsourcing_candidates": join(s.back_office | facts.ownership),
         "planned": join(s.planned_channels),
         "automation": join(automation),
+        "in_passing": join(in_passing_values(facts)),
     }
 
 

@@ -8,10 +8,10 @@ and evidence point into the text as the user gave it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.domain.signals import Signals
+from bot.domain.signals import Signals, passing_keys
 from bot.language.mentions import RESOLVER_NAME
 from bot.language.text import OffsetMap, chunk_offsets, chunks, clean_spans, truncate
 
@@ -64,6 +64,8 @@ def combine(text: str, datas: list[dict[str, Any]], truncated: bool,
             found = [in_source(e, text, maps[i]) for e in found]
         entities.extend(found)
         signals = signals.merge(Signals.from_entities(found))
+    # Counted over the whole text: a signal named once in each of two chunks is not passing.
+    signals = replace(signals, passing=passing_keys(entities, text) & signals.signal_keys())
     intent = datas[0].get("intent") or {}
     return Parse(text, intent.get("name"), float(intent.get("confidence") or 0.0), entities, signals, truncated)
 

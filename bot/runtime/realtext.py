@@ -346,6 +346,7 @@ class Scores:
     confusion: Counter = field(default_factory=Counter)  # (gold, predicted) -> count
     set_counts: dict[str, Counter] = field(default_factory=dict)  # field -> tp/fp/fn
     errors: list[dict[str, Any]] = field(default_factory=list)
+    by_confidence: Counter = field(default_factory=Counter)  # (confidence, label right?) -> count
 
     @property
     def label_accuracy(self) -> float:
@@ -367,6 +368,8 @@ class Scores:
         label = predicted.get("recommendation")
         self.confusion[(item.label, label)] += 1
         self.label_correct += int(label == item.label)
+        if predicted.get("confidence"):
+            self.by_confidence[(predicted["confidence"], label == item.label)] += 1
         channels_ok = frozenset(predicted.get("channels") or ()) == item.gold_set("channels")
         self.channels_exact += int(channels_ok)
         for name in ("processes", "goals"):
@@ -389,9 +392,15 @@ class Scores:
         self.label_correct += other.label_correct
         self.channels_exact += other.channels_exact
         self.confusion.update(other.confusion)
+        self.by_confidence.update(other.by_confidence)
         for name, counts in other.set_counts.items():
             self.set_counts.setdefault(name, Counter()).update(counts)
         self.errors.extend(other.errors)
+
+    def accuracy_at(self, confidence: str) -> tuple[float, int]:
+        """Label accuracy of the verdicts given at ``confidence``, and how many there were."""
+        right, wrong = self.by_confidence[(confidence, True)], self.by_confidence[(confidence, False)]
+        return (right / (right + wrong) if right + wrong else 0.0), right + wrong
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "label_accuracy": round(self.label_accuracy, 4),

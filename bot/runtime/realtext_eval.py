@@ -209,6 +209,15 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
         lines += ["", "Ceiling: a blind second pass (labels from the spec and the text alone, "
                   "`data/realtext/second_pass.jsonl`, never used for tuning; another session of the same AI "
                   "model, not an independent human) agrees with the gold label on " + "; ".join(parts) + "."]
+    lines += ["", "How far to trust the confidence: label accuracy of scopebot's verdicts at each "
+              "confidence it gave (count in brackets). High means the deciding words were stated "
+              "outright; a verdict resting on a word named only once in a long text is medium "
+              "(`Signals.passing`).", "",
+              "| split | high | medium | low |", "|---|---|---|---|"]
+    for split in ("test", "dev", "train"):
+        ours = splits[split]["scopebot"]
+        cells = [f"{acc:.3f} ({n})" if n else "–" for acc, n in map(ours.accuracy_at, ("high", "medium", "low"))]
+        lines.append(f"| {split} | " + " | ".join(cells) + " |")
     lines += ["", "Test split, gold label down, scopebot's label across "
               f"(gold counts: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}):", ""]
     lines += confusion_table(splits["test"]["scopebot"])

@@ -201,6 +201,8 @@ def test_corpus_score_gives_aggregates_only(trained_model, tmp_path):
     assert "scopebot  label accuracy 0.667" in out
     assert "keywords  label accuracy" in out
     assert "on the 2 items not marked borderline 1.000" in out
+    # the hotline (voice, not said to be the only channel) is medium; the other two are high
+    assert "by the confidence it gave: high 0.500 (2), medium 1.000 (1)" in out
     # nothing that would let a reader tune on the batch: no ids, no texts, no per-item lines
     assert not any(r["id"] in out or r["text"] in out for r in SCORE_BATCH)
 

@@ -190,3 +190,15 @@ def test_a_resumed_turn_keeps_the_signals_but_not_the_pending_question():
     view = turn_view(turn, "yes")
     assert view.notes[0] == RESUMED and view.compact
     assert not take_turn(State(), "greet", [], "hi", resumed=True).resumed  # nothing known: nothing to resume
+
+
+def test_confirming_a_word_named_once_in_a_long_description_raises_the_confidence():
+    long_text = " ".join(["word"] * 80)
+    t1 = take_turn(State(), "describe_operation",
+                   [ent("channel", "voice"), ent("channel", "voice"), ent("channel", "email")], long_text)
+    assert (t1.assessment.recommendation, t1.assessment.confidence) == ("CONTACT_CENTER", "medium")
+    assert any("names only once" in r for r in t1.assessment.reasons)
+    t2 = take_turn(t1.state, "inform", [ent("channel", "email")], "yes, customers email us every day")
+    assert (t2.assessment.recommendation, t2.assessment.confidence) == ("CONTACT_CENTER", "high")
+    assert t2.changed and not t2.adds_nothing
+    assert not any("names only once" in r for r in t2.assessment.reasons)

@@ -232,3 +232,34 @@ def test_what_if_answers_are_read_without_the_implied_channel():
     assert _model_of(implied.merge(S(channels={"chat"}))) == "CONTACT_CENTER"
     assert _model_of(implied.merge(S(processes={"data_entry"}))) == "BPO"
     assert _model_of(implied.merge(S())) == "CALL_CENTER"
+
+
+@pytest.mark.parametrize("signals, model", [
+    (S(processes={"payroll_hr"}, passing={"process:payroll_hr"}), "BPO"),
+    (S(channels={"voice", "email"}, passing={"channel:email"}), "CONTACT_CENTER"),
+    (S(channels={"voice"}, goals={"analytics"}, passing={"goal:analytics"}), "CX_BPO"),
+])
+def test_a_verdict_that_rests_on_one_passing_mention_is_medium_and_says_so(signals, model):
+    a = assess(signals)
+    assert (a.recommendation, a.confidence) == (model, "medium")
+    assert any("names only once" in r for r in a.reasons)
+
+
+@pytest.mark.parametrize("signals", [
+    # a second deciding signal named firmly keeps the verdict high
+    S(processes={"payroll_hr", "data_entry"}, passing={"process:payroll_hr"}),
+    S(channels={"voice", "email", "chat"}, passing={"channel:email"}),
+    # passing words that did not decide the verdict do not lower it
+    S(channels={"voice", "email"}, processes={"billing_support"}, passing={"channel:voice", "process:billing_support"}),
+    S(processes={"payroll_hr"}, channels={"email"}, passing={"channel:email"}),
+])
+def test_firmly_stated_deciding_signals_keep_the_verdict_high(signals):
+    a = assess(signals)
+    assert a.confidence == "high"
+    assert not any("names only once" in r for r in a.reasons)
+
+
+def test_the_passing_reason_names_the_words_to_confirm():
+    a = assess(S(channels={"voice", "email", "sms"}, passing={"channel:email", "channel:sms"}))
+    reason = next(r for r in a.reasons if "names only once" in r)
+    assert "email" in reason and "SMS" in reason

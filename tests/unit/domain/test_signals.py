@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.signals import Signals, Volume
+from bot.domain.signals import PASSING_MIN_WORDS, Signals, Volume, passing_keys
 
 
 def ent(entity, value, role=None, **extra):
@@ -219,9 +219,16 @@ def test_every_field_and_value_round_trips_through_a_dict():
                    goals=frozenset({"csat"}), industries=frozenset({"insurance"}), automation=frozenset({"ivr"}),
                    sourcing="in_house", location="nearshore", direction="blended", integration="separate",
                    label_requested="CX_BPO", volume=Volume(12.0, "calls", "day"), voice_exclusive=True,
-                   complaints_program=True, implied_channels=frozenset({"voice"}))
+                   complaints_program=True, implied_channels=frozenset({"voice"}),
+                   passing=frozenset({"process:complaints"}))
     assert set(full.to_dict()) == set(Signals.__dataclass_fields__)
     assert Signals.from_dict(full.to_dict()) == full
+    assert Signals.from_dict(full.to_dict()).passing == {"process:complaints"}  # not compared, so asked
+
+
+def test_a_passing_entry_is_checked_like_any_other_value():
+    with pytest.raises(ValueError, match=r"passing: \['channel:fax'\] not among"):
+        Signals.from_dict({"passing": ["channel:fax"]})
 
 
 @pytest.mark.parametrize("labels, asked", [
@@ -236,3 +243,42 @@ def test_the_label_asked_for_is_the_one_named_most(labels, asked):
     assert s.label_requested == asked
     cited = [e for e in s.evidence if e.signal.startswith("label_requested:")]
     assert [e.signal for e in cited] == [f"label_requested:{asked}"]  # evidence of the losing label is gone
+
+
+#: A text just over the length at which one mention counts as "in passing".
+LONG = " ".join(["word"] * (PASSING_MIN_WORDS + 1))
+
+
+def test_a_long_text_marks_what_it_names_only_once():
+    entities = [ent("channel", "voice"), ent("channel", "voice"), ent("channel", "email"),
+                ent("process", "payroll_hr"), ent("goal", "analytics"),
+                ent("channel", "chat", "excluded"), ent("industry", "insurance")]
+    assert passing_keys(entities, LONG) == {"channel:email", "process:payroll_hr", "goal:analytics"}
+    found = Signals.from_entities(entities, text=LONG)
+    assert found.passing == {"channel:email", "process:payroll_hr", "goal:analytics"}
+
+
+def test_short_messages_and_messages_without_text_state_what_they_name():
+    entities = [ent("channel", "email"), ent("process", "payroll_hr")]
+    short = " ".join(["word"] * PASSING_MIN_WORDS)
+    assert passing_keys(entities, short) == frozenset()
+    assert Signals.from_entities(entities, text=short).passing == frozenset()
+    assert Signals.from_entities(entities).passing == frozenset()
+
+
+def test_a_negated_mention_neither_counts_nor_stays_passing():
+    # "email" named once as scope and once ruled out: the negation wins and nothing is left
+    found = Signals.from_entities([ent("channel", "email"), ent("channel", "email", "excluded")], text=LONG)
+    assert "email" not in found.channels and found.passing == frozenset()
+
+
+def test_naming_a_signal_again_in_a_later_message_confirms_it():
+    first = Signals.from_entities([ent("channel", "voice"), ent("channel", "voice"), ent("channel", "email")],
+                                  text=LONG)
+    assert first.passing == {"channel:email"}
+    again = first.merge(Signals.from_entities([ent("channel", "email")], text="yes, email too"))
+    assert again.passing == frozenset() and again.channels == {"voice", "email"}
+    other = first.merge(Signals.from_entities([ent("goal", "csat")], text="and csat"))
+    assert other.passing == {"channel:email"}
+    dropped = first.merge(Signals.from_entities([ent("channel", "email", "excluded")], text="no email"))
+    assert dropped.passing == frozenset()

@@ -10,6 +10,7 @@ import pytest
 from bot.runtime.datasync import REALTEXT_PATH, realtext_yaml
 from bot.runtime.realtext import (
     MODELS,
+    Scores,
     check_corpus,
     item_from_dict,
     load,
@@ -174,3 +175,19 @@ def test_each_item_gives_diet_at_most_a_few_segments_annotated_ones_first():
     assert out[-1] == "The vendor shall answer the [hotline](channel)."  # annotated: never cut
     assert out[:-1] == sentences[:MAX_SEGMENTS_PER_ITEM - 1]  # then the first others, in text order
     assert len(examples([item], cap=100)) == 7
+
+
+def test_scores_say_how_often_each_confidence_was_right():
+    items = load(["dev"])[:4]
+    scores = Scores()
+    for item, (conf, right) in zip(items, [("high", True), ("high", False), ("medium", True), ("low", False)]):
+        label = item.label if right else next(m for m in MODELS if m != item.label)
+        scores.add(item, {"recommendation": label, "confidence": conf, "channels": []})
+    assert scores.accuracy_at("high") == (0.5, 2)
+    assert scores.accuracy_at("medium") == (1.0, 1)
+    assert scores.accuracy_at("low") == (0.0, 1)
+    pooled = Scores()
+    pooled.absorb(scores)
+    pooled.absorb(scores)
+    assert pooled.accuracy_at("high") == (0.5, 4)
+    assert Scores().accuracy_at("high") == (0.0, 0)
