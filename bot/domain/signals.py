@@ -55,7 +55,8 @@ SET_KEYS: tuple[tuple[str, str], ...] = (
     ("channels", "channel"), ("planned_channels", "planned_channel"),
     ("excluded_channels", "excluded_channel"), ("processes", "process"),
     ("planned_processes", "planned_process"), ("excluded_processes", "excluded_process"),
-    ("goals", "goal"), ("industries", "industry"), ("automation", "automation"),
+    ("goals", "goal"), ("excluded_goals", "excluded_goal"), ("industries", "industry"),
+    ("automation", "automation"),
 )
 #: Single-valued attributes, keyed by their own name (``sourcing:in_house``).
 SCALAR_KEYS: tuple[str, ...] = ("sourcing", "location", "direction", "integration", "label_requested")
@@ -137,6 +138,9 @@ class Signals:
     planned_processes: frozenset[str] = frozenset()
     excluded_processes: frozenset[str] = frozenset()
     goals: frozenset[str] = frozenset()
+    #: goals the buyer withdrew ("we don't need QA", "drop the analytics"), so that a later
+    #: message can take back a goal an earlier one named, as it can a channel or a process
+    excluded_goals: frozenset[str] = frozenset()
     industries: frozenset[str] = frozenset()
     automation: frozenset[str] = frozenset()
     sourcing: Optional[str] = None
@@ -274,7 +278,7 @@ class Signals:
         sets: dict[str, set[str]] = {
             "channels": set(), "planned_channels": set(), "excluded_channels": set(),
             "processes": set(), "planned_processes": set(), "excluded_processes": set(),
-            "goals": set(), "industries": set(), "automation": set(),
+            "goals": set(), "excluded_goals": set(), "industries": set(), "automation": set(),
         }
         scalars: dict[str, Any] = {}
         exclusive = False
@@ -313,9 +317,9 @@ class Signals:
                         program = True
                         cite(ent, "complaints_program:true")
             elif kind == "goal":
-                if role != "excluded":
-                    sets["goals"].add(value)
-                    cite(ent, f"goal:{value}")
+                bucket = "excluded_goals" if role == "excluded" else "goals"
+                sets[bucket].add(value)
+                cite(ent, f"{prefix[bucket]}:{value}")
             elif kind == "industry":
                 sets["industries"].add(value)
                 cite(ent, f"industry:{value}")
@@ -337,6 +341,7 @@ class Signals:
         sets["planned_channels"] -= sets["channels"] | sets["excluded_channels"]
         sets["processes"] -= sets["excluded_processes"]
         sets["planned_processes"] -= sets["processes"] | sets["excluded_processes"]
+        sets["goals"] -= sets["excluded_goals"]
         found = cls(
             **{k: frozenset(v) for k, v in sets.items()},
             **scalars,
@@ -375,7 +380,8 @@ class Signals:
             processes=processes,
             planned_processes=planned_p,
             excluded_processes=excluded_p,
-            goals=base.goals | newer.goals,
+            goals=(base.goals - newer.excluded_goals) | newer.goals,
+            excluded_goals=(base.excluded_goals - newer.goals) | newer.excluded_goals,
             industries=base.industries | newer.industries,
             automation=base.automation | newer.automation,
             sourcing=newer.sourcing or base.sourcing,

@@ -37,6 +37,7 @@ class Cues:
     indirect_question: FrozenSet[str]
     exclusive: FrozenSet[str]
     service_failure: FrozenSet[str]
+    clause_opener: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

@@ -39,6 +39,7 @@ _CLAUSE_END = {".", ";", "!", "?", "\n", "(", ")", ":", "-", "--", "\u2013", "\u
 #: The cue words are data (bot/language/cues.yml, validated at load); these names keep the reader's.
 _CUES = load_cues()
 _SCOPE_RESET = _CUES.scope_reset
+_CLAUSE_OPENER = _CUES.clause_opener
 _NEGATION = _CUES.negation
 _NEGATION_BIGRAMS = _CUES.negation_bigrams
 _NOT_NEGATION = _CUES.not_negation
@@ -186,6 +187,8 @@ def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> 
     for word, _s, _e in reversed([t for t in tokens if t[2] <= start]):
         if word in _CLAUSE_END or word in _SCOPE_RESET or len(words) >= limit:
             break
+        if word == "," and words and words[-1] in _CLAUSE_OPENER:
+            break  # ", it's all phone": a new clause starts after the comma
         words.append(word)
     return list(reversed(words))
 

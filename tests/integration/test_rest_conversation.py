@@ -54,6 +54,34 @@ def test_interleaved_conversations_do_not_leak(bot):
     assert b2["recommendation"] == "BPO" and "voice" not in b2["channels"]
 
 
+#: A long description (79 words) that names the phone throughout and e-mail once, at the end.
+EMAIL_IN_PASSING = (
+    "Our county clerk's office is looking for a partner to run the public phone line. Residents call "
+    "about court dates, fees, jury duty and record requests; last year the line took about 90,000 calls, "
+    "and callers often waited more than ten minutes at peak times. The contractor will staff the phones "
+    "from 8 a.m. to 6 p.m. on weekdays, transfer calls that need a clerk, and log every call in our case "
+    "system. Agents also answer the occasional email.")
+
+
+def test_a_verdict_resting_on_one_passing_word_is_medium_until_the_buyer_confirms_it(bot):
+    a = assessment(bot.send("passing-yes", EMAIL_IN_PASSING))
+    assert (a["recommendation"], a["confidence"]) == ("CONTACT_CENTER", "medium")
+    assert any("email, which your description names only once" in r for r in a["reasons"])
+    a = assessment(bot.send("passing-yes", "Yes, about a fifth of the contacts come in by email."))
+    assert (a["recommendation"], a["confidence"]) == ("CONTACT_CENTER", "high")
+    assert not any("names only once" in r for r in a["reasons"])
+    a = assessment(bot.send("passing-no", EMAIL_IN_PASSING))
+    a = assessment(bot.send("passing-no", "No, forget the email, it's all phone."))
+    assert a["recommendation"] == "CALL_CENTER" and a["channels"] == ["voice"]
+    a = assessment(bot.send("passing-drop", EMAIL_IN_PASSING))
+    a = assessment(bot.send("passing-drop", "drop email"))  # what the reason tells the buyer to say
+    assert a["recommendation"] == "CALL_CENTER" and a["channels"] == ["voice"]
+    a = assessment(bot.send("passing-no", "We need a partner for phone and chat who also runs our QA program."))
+    assert a["recommendation"] == "CX_BPO"
+    a = assessment(bot.send("passing-no", "Actually we don't need the QA program."))
+    assert a["recommendation"] == "CONTACT_CENTER" and "quality_assurance" not in a["goals"]
+
+
 def asked(a: dict) -> str:
     """The id of the question the bot asks first, the one a short reply answers."""
     return a["follow_up_questions"][0]["id"]

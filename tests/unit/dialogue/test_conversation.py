@@ -202,3 +202,12 @@ def test_confirming_a_word_named_once_in_a_long_description_raises_the_confidenc
     assert (t2.assessment.recommendation, t2.assessment.confidence) == ("CONTACT_CENTER", "high")
     assert t2.changed and not t2.adds_nothing
     assert not any("names only once" in r for r in t2.assessment.reasons)
+
+
+def test_a_wrong_ownership_goal_can_be_dropped_in_the_conversation():
+    t1 = take_turn(State(), "describe_operation", [ent("channel", "voice"), ent("channel", "chat"),
+                                                   ent("goal", "quality_assurance")], "phone and chat, they run QA")
+    assert t1.assessment.recommendation == "CX_BPO"
+    t2 = take_turn(t1.state, "correct", [ent("goal", "quality_assurance", "excluded")], "we don't need QA")
+    assert t2.assessment.recommendation == "CONTACT_CENTER" and t2.changed
+    assert "quality_assurance" not in t2.state.signals.goals

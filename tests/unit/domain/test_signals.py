@@ -216,7 +216,8 @@ def test_every_field_and_value_round_trips_through_a_dict():
     full = Signals(channels=frozenset({"voice"}), planned_channels=frozenset({"messaging"}),
                    excluded_channels=frozenset({"email"}), processes=frozenset({"complaints"}),
                    planned_processes=frozenset({"retention"}), excluded_processes=frozenset({"collections"}),
-                   goals=frozenset({"csat"}), industries=frozenset({"insurance"}), automation=frozenset({"ivr"}),
+                   goals=frozenset({"csat"}), excluded_goals=frozenset({"analytics"}),
+                   industries=frozenset({"insurance"}), automation=frozenset({"ivr"}),
                    sourcing="in_house", location="nearshore", direction="blended", integration="separate",
                    label_requested="CX_BPO", volume=Volume(12.0, "calls", "day"), voice_exclusive=True,
                    complaints_program=True, implied_channels=frozenset({"voice"}),
@@ -282,3 +283,17 @@ def test_naming_a_signal_again_in_a_later_message_confirms_it():
     assert other.passing == {"channel:email"}
     dropped = first.merge(Signals.from_entities([ent("channel", "email", "excluded")], text="no email"))
     assert dropped.passing == frozenset()
+
+
+def test_a_goal_can_be_withdrawn_in_a_later_message_and_named_again():
+    first = Signals.from_entities([ent("channel", "voice"), ent("goal", "quality_assurance"), ent("goal", "analytics")])
+    dropped = first.merge(Signals.from_entities([ent("goal", "quality_assurance", "excluded")]))
+    assert dropped.goals == {"analytics"} and dropped.excluded_goals == {"quality_assurance"}
+    assert "excluded_goal:quality_assurance" in dropped.signal_keys()
+    again = dropped.merge(Signals.from_entities([ent("goal", "quality_assurance")]))
+    assert again.goals == {"analytics", "quality_assurance"} and again.excluded_goals == frozenset()
+
+
+def test_a_goal_named_and_withdrawn_in_one_message_is_out():
+    found = Signals.from_entities([ent("goal", "analytics"), ent("goal", "analytics", "excluded")])
+    assert found.goals == frozenset() and found.excluded_goals == {"analytics"}

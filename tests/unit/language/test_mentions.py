@@ -52,6 +52,13 @@ def test_unknown_words_do_not_canonicalise():
     ("We want chat and email handled by a partner.", "chat", None),
     ("Not only phone but also email.", "phone", None),
     ("We take calls and emails.", "emails", None),
+    # a comma followed by a new subject starts a new clause: the negation stays behind it
+    ("Forget the email, it's all phone.", "email", "excluded"),
+    ("Forget the email, it's all phone.", "phone", None),
+    ("No, we use the phone.", "phone", None),
+    ("No, we never use the phone.", "phone", "excluded"),
+    ("We don't do chat, we do phone.", "phone", None),
+    ("No chat, email or phone.", "phone", "excluded"),
 ])
 def test_context_roles(text, word, role):
     s, e = span(text, word)
