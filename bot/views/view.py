@@ -289,7 +289,8 @@ def signal_groups(a: Assessment) -> tuple[SignalGroup, ...]:
     groups = [
         SignalGroup("Channels", _chips(s.channels, "channel", q), IMPLIED_NOTE if s.implied_channels else ""),
         SignalGroup("Planned channels", _chips(s.planned_channels, "planned_channel", q, "planned")),
-        SignalGroup("Ruled out", _chips(s.excluded_channels, "excluded_channel", q, "excluded")),
+        SignalGroup("Ruled out", _chips(s.excluded_channels, "excluded_channel", q, "excluded")
+                    + _chips(s.excluded_goals, "excluded_goal", q, "excluded")),
         SignalGroup("Processes", _chips(s.processes, "process", q)),
         SignalGroup("Goals", _chips(s.goals, "goal", q)),
         SignalGroup("Industry", _chips(s.industries, "industry", q)),

@@ -222,3 +222,13 @@ def test_home_view():
     view = home_view()
     assert view["type"] == "home" and view["blocks"][0]["type"] == "header"
     assert "/scope -p" in json.dumps(view)
+
+
+def test_a_withdrawn_goal_is_shown_as_ruled_out_with_its_words():
+    text = "Phone and chat, but we don't need QA"
+    msg = rasa_message(said(text, ("channel", "voice", "Phone"), ("channel", "chat", "chat"),
+                            ("goal", "quality_assurance", "QA", "excluded")), text)
+    _, blocks = render_message(msg, "c")
+    fields = picked_up_fields(blocks)
+    assert '*Ruled out*\nquality assurance ("QA")' in fields
+    assert not any(f.startswith("*Goals*") for f in fields)
