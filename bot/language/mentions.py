@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from bot.domain.vocabulary import CANONICAL
 from bot.language.cues import load_cues
-from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon
+from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon, normalise, singular
 from bot.language.senses import TokenIndex, read_sense
 
 RESOLVER_NAME = "SignalResolver"
@@ -354,6 +354,17 @@ def _usable(entities: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+#: App names that are also common words: the name only as written in capitals ("LINE").
+_APP_NAMES_IN_CAPITALS = frozenset({"line"})
+
+
+def _common_word_not_the_app(word: str) -> bool:
+    """True for "line" or "lines" not written in capitals: a model's guess that it is the LINE
+    app is, in running text ("lost-card lines", "phone lines"), nearly always the phone line."""
+    key = normalise(word)
+    return (key in _APP_NAMES_IN_CAPITALS or singular(key) in _APP_NAMES_IN_CAPITALS) and not word.isupper()
+
+
 def _pick_lexicon(mentions: list[dict[str, Any]], learned: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Among overlapping lexicon matches keep the longest; on a tie ask DIET, then priority."""
     kept: list[dict[str, Any]] = []
@@ -408,6 +419,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         phrase_unknown = len(words) > 1 and lex.canonical(d["entity"], " ".join(words), fuzzy=False) is None
         if d["entity"] != "volume" and phrase_unknown:
             continue  # DIET alone, on a phrase no form covers: on real text mostly a guess
+        if len(words) == 1 and _common_word_not_the_app(words[0]):
+            continue  # DIET alone on "lines": the matcher never reads the app name into it either
         candidates.append((d, [d]))
 
     tokens = _tokens(text)

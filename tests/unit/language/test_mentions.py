@@ -212,3 +212,23 @@ def test_diet_span_edges_are_kept_when_they_fall_on_words():
 def test_out_of_hours_is_time_and_likely_is_a_forecast(text, word, role):
     s, e = span(text, word)
     assert context_role(text, s, e) == role
+
+
+@pytest.mark.parametrize("word", ["lines", "line", "Lines"])
+def test_diet_alone_on_line_in_running_text_is_not_the_line_app(word):
+    # "lost-card lines" is a phone line, not the LINE app, whatever a model guessed
+    text = f"we'd move our card activation and lost-card {word} to a provider"
+    diet = raw(text, word, "channel", extractor="BatchedDIETClassifier", confidence_entity=0.99)
+    assert [m.value for m in resolve(text, [diet]) if m.entity == "channel"] == []
+
+
+def test_diet_alone_on_line_in_capitals_is_the_app():
+    text = "customers reach us on LINE and by phone"
+    diet = raw(text, "LINE", "channel", extractor="BatchedDIETClassifier", confidence_entity=0.99)
+    assert "messaging" in [m.value for m in resolve(text, [diet]) if m.entity == "channel"]
+
+
+def test_diet_alone_on_an_uncommon_word_still_counts():
+    text = "customers reach us on whatsappp"  # a typo the matcher misses, DIET's guess canonicalised
+    diet = raw(text, "whatsappp", "channel", extractor="BatchedDIETClassifier", confidence_entity=0.99)
+    assert [m.value for m in resolve(text, [diet]) if m.entity == "channel"] == ["messaging"]
