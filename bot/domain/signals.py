@@ -74,7 +74,7 @@ PASSING_KINDS: tuple[str, ...] = ("channel", "process", "goal")
 ALLOWED: dict[str, tuple[str, ...]] = {
     **{name: CANONICAL[prefix.removeprefix("planned_").removeprefix("excluded_")] for name, prefix in SET_KEYS},
     "implied_channels": CANONICAL["channel"],
-    "passing": tuple(f"{kind}:{v}" for kind in ("channel", "process", "goal") for v in CANONICAL[kind]),
+    "passing": tuple(f"{kind}:{v}" for kind in PASSING_KINDS for v in CANONICAL[kind]),
     **{name: CANONICAL["model" if name == "label_requested" else name] for name in SCALAR_KEYS},
 }
 

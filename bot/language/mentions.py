@@ -452,9 +452,14 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue
         if value == "it_operations" and span.split()[:1] in (["it"], ["It"]):
             continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
-        value, _check = read_sense(kind, value, span, token_index, start, end)
-        if value is None:
-            continue  # a topic, the buyer's own, routine or incidental (senses.yml)
+        sensed, _check = read_sense(kind, value, span, token_index, start, end)
+        if sensed is None:
+            # a topic, the buyer's own, routine or incidental (senses.yml); but a withdrawal
+            # ("drop payroll", "we don't need QA") takes the signal out whatever its sense
+            if not (kind in ROLE_TYPES and context_role(text, start, end, tokens) == "excluded"):
+                continue
+            sensed = value
+        value = sensed
         # DIET learned the annotation convention for span edges ("partner", not "a
         # partner"); use its span when it agrees on the type.
         twin = next((d for d in diet_twins if d is not ent and len(diet_twins) == 1), None)

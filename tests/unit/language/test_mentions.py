@@ -232,3 +232,17 @@ def test_diet_alone_on_an_uncommon_word_still_counts():
     text = "customers reach us on whatsappp"  # a typo the matcher misses, DIET's guess canonicalised
     diet = raw(text, "whatsappp", "channel", extractor="BatchedDIETClassifier", confidence_entity=0.99)
     assert [m.value for m in resolve(text, [diet]) if m.entity == "channel"] == ["messaging"]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("drop payroll", "payroll_hr"),            # a bare noun needs a work cue to be scope, not to be withdrawn
+    ("we don't need the claims", "claims_processing"),
+    ("no invoicing please", "finance_accounting"),
+])
+def test_a_withdrawal_is_read_whatever_the_sense_checks_say(text, value):
+    assert [(m.value, m.role) for m in resolve(text, []) if m.entity == "process"] == [(value, "excluded")]
+
+
+def test_a_bare_noun_still_needs_a_work_cue_to_count_as_scope():
+    assert [m.value for m in resolve("callers ask about payroll", []) if m.entity == "process"
+            and m.value == "payroll_hr"] == []
