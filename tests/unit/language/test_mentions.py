@@ -28,6 +28,9 @@ def raw(text, word, entity, extractor="RegexEntityExtractor", **kw):
     ("model", "call centre", "CALL_CENTER"), ("model", "CX BPO", "CX_BPO"),
     ("sourcing", "in-house", "in_house"), ("sourcing", "outsorce", "outsourced"),
     ("integration", "one CRM", "integrated"), ("integration", "separate teams", "separate"),
+    ("process", "prior authorizations", "claims_processing"), ("process", "hire-to-retire", "payroll_hr"),
+    ("process", "catalogue management", "data_entry"), ("process", "loan servicing", "document_processing"),
+    ("process", "virtual receptionist", "inbound_support"), ("model", "virtual receptionists", "CALL_CENTER"),
 ])
 def test_canonical_values(entity, surface, value):
     assert load_lexicon().canonical(entity, surface) == value
