@@ -18,7 +18,8 @@ RECORD_FIELDS: tuple[str, ...] = (
     "automation", "label_requested", "label_mismatch", "reasons", "follow_up_questions", "evidence",
 )
 
-_CONFIDENCE_ORDER = ("low", "medium", "high")
+#: Confidence levels, weakest first (so ``min(..., key=CONFIDENCE_ORDER.index)`` caps a level).
+CONFIDENCE_ORDER = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _inferred_confidence(decision: Decision, stated: Signals) -> str:
     """
     if decide(stated).rule.id == decision.rule.id:
         return decision.rule.confidence_for(Facts(stated))
-    return min(decision.confidence, "medium", key=_CONFIDENCE_ORDER.index)
+    return min(decision.confidence, "medium", key=CONFIDENCE_ORDER.index)
 
 
 def _channels_first(questions: list[Question], answered: Iterable[str]) -> list[Question]:

@@ -40,8 +40,22 @@ def _in_passing(f: Facts, keys: set[str]) -> bool:
     return bool(keys) and keys <= f.signals.passing
 
 
+# The signals that decide each model (rules 1 to 3), as evidence keys.
+def _back_office_keys(f: Facts) -> set[str]:
+    return {f"process:{p}" for p in f.signals.back_office}
+
+
 def _ownership_keys(f: Facts) -> set[str]:
     return {f"process:{g}" if g == "complaints" else f"goal:{g}" for g in f.ownership}
+
+
+def _non_voice_keys(f: Facts) -> set[str]:
+    return {f"channel:{c}" for c in f.signals.channels & NON_VOICE_CHANNELS}
+
+
+_DECIDING_KEYS: dict[str, Callable[[Facts], set[str]]] = {
+    "BPO": _back_office_keys, "CX_BPO": _ownership_keys, "CONTACT_CENTER": _non_voice_keys,
+}
 
 
 def _high_volume(f: Facts) -> bool:
@@ -85,10 +99,9 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     and bool(f.signals.channels or f.signals.processes),
     "outsourcing_candidates": lambda f: bool(f.signals.back_office or f.ownership),
     # --- how firmly it was said (Signals.passing: named once in a long description) -------
-    "back_office_in_passing": lambda f: _in_passing(f, {f"process:{p}" for p in f.signals.back_office}),
+    "back_office_in_passing": lambda f: _in_passing(f, _back_office_keys(f)),
     "ownership_in_passing": lambda f: _in_passing(f, _ownership_keys(f)),
-    "non_voice_in_passing": lambda f: _in_passing(
-        f, {f"channel:{c}" for c in f.signals.channels & NON_VOICE_CHANNELS}),
+    "non_voice_in_passing": lambda f: _in_passing(f, _non_voice_keys(f)),
     "decided_in_passing": lambda f: bool(_deciding_in_passing(f)),
     # --- the model decided so far ------------------------------------------------------
     "decided_bpo": lambda f: f.recommendation == "BPO",
@@ -100,11 +113,8 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
 
 def _deciding_in_passing(f: Facts) -> frozenset[str]:
     """The signals that decided ``f.recommendation``, when all of them were named in passing."""
-    deciding = {
-        "BPO": {f"process:{p}" for p in f.signals.back_office},
-        "CX_BPO": _ownership_keys(f),
-        "CONTACT_CENTER": {f"channel:{c}" for c in f.signals.channels & NON_VOICE_CHANNELS},
-    }.get(f.recommendation or "", set())
+    keys_of = _DECIDING_KEYS.get(f.recommendation or "")
+    deciding = keys_of(f) if keys_of else set()
     return frozenset(deciding) if _in_passing(f, deciding) else frozenset()
 
 

@@ -200,7 +200,7 @@ def _score_batch(records: list[dict], model: Optional[str]) -> int:
         print(f"{name:9s} label accuracy {s.label_accuracy:.3f}  exact channel sets {s.channel_accuracy:.3f}")
     if clear.n:
         print(f"scopebot  label accuracy on the {clear.n} items not marked borderline {clear.label_accuracy:.3f}")
-    by_level = [(level, *every.accuracy_at(level)) for level in ("high", "medium", "low")]
+    by_level = [(level, *every.accuracy_at(level)) for level in realtext.CONFIDENCE_LEVELS]
     print("scopebot  label accuracy by the confidence it gave: "
           + ", ".join(f"{level} {acc:.3f} ({n})" for level, acc, n in by_level if n))
     return 0

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from bot.config.paths import PROJECT_ROOT
-from bot.domain.assessment import assess
+from bot.domain.assessment import CONFIDENCE_ORDER, assess
 from bot.domain.signals import Signals
 from bot.domain.vocabulary import CANONICAL
 
@@ -36,6 +36,8 @@ CORPUS_DIR = PROJECT_ROOT / "data" / "realtext"
 SPLITS = ("train", "dev", "test")
 LOCK_PATH = CORPUS_DIR / "test.lock"
 MODELS = ("CALL_CENTER", "CONTACT_CENTER", "CX_BPO", "BPO", "UNDETERMINED")
+#: Confidence levels as reports list them, strongest first.
+CONFIDENCE_LEVELS = tuple(reversed(CONFIDENCE_ORDER))
 SET_FIELDS = ("channels", "planned_channels", "excluded_channels", "processes",
               "planned_processes", "excluded_processes", "goals")
 #: Kinds an evidence entry may name, and the entity type whose vocabulary its value uses.

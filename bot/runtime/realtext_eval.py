@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, Optional
 from bot.config.paths import PROJECT_ROOT, RESULTS_DIR
 from bot.domain.assessment import assess
 from bot.runtime.realtext import (
+    CONFIDENCE_LEVELS,
     Item,
     Scores,
     confusion_table,
@@ -216,7 +217,7 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
               "| split | high | medium | low |", "|---|---|---|---|"]
     for split in ("test", "dev", "train"):
         ours = splits[split]["scopebot"]
-        cells = [f"{acc:.3f} ({n})" if n else "–" for acc, n in map(ours.accuracy_at, ("high", "medium", "low"))]
+        cells = [f"{acc:.3f} ({n})" if n else "–" for acc, n in map(ours.accuracy_at, CONFIDENCE_LEVELS)]
         lines.append(f"| {split} | " + " | ".join(cells) + " |")
     lines += ["", "Test split, gold label down, scopebot's label across "
               f"(gold counts: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}):", ""]
