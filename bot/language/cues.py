@@ -38,6 +38,10 @@ class Cues:
     exclusive: FrozenSet[str]
     service_failure: FrozenSet[str]
     clause_opener: FrozenSet[str]
+    determiner_negation: FrozenSet[str]
+    verb_break: FrozenSet[str]
+    lacking_holders: FrozenSet[str]
+    partial_negation: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

@@ -32,6 +32,8 @@ _FILLER = {
 #: ("e-mail", "24/7", "f&a", "q.a."). Separators and word characters are disjoint, so the
 #: pattern is linear-time on any input.
 _TOKEN = re.compile(r"\w+(?:['&/+.%-]\w+)*%?")
+#: "phone-only", "email-based", "chat-first": the word before such a suffix is read on its own.
+_HYPHEN_SUFFIXES = frozenset({"only", "based", "first", "heavy", "led", "centric", "driven", "focused", "enabled"})
 #: Longest surface form the matcher tries, in words.
 MAX_FORM_WORDS = 6
 #: Forms too short or too common to fire on their own in running text (also kept out of
@@ -218,6 +220,10 @@ class Lexicon:
         spans: list[tuple[int, int]] = []
         for m in _TOKEN.finditer(text):
             word = m.group()
+            head, _, suffix = word.rpartition("-")
+            if head and suffix.lower() in _HYPHEN_SUFFIXES and normalise(word) not in index:
+                spans.append((m.start(), m.start() + len(head)))  # "phone-only": the phone
+                continue
             if "/" not in word or normalise(word) in index:
                 spans.append((m.start(), m.end()))
                 continue

@@ -40,6 +40,10 @@ _CLAUSE_END = {".", ";", "!", "?", "\n", "(", ")", ":", "-", "--", "\u2013", "\u
 _CUES = load_cues()
 _SCOPE_RESET = _CUES.scope_reset
 _CLAUSE_OPENER = _CUES.clause_opener
+_DETERMINER_NEGATION = _CUES.determiner_negation
+_VERB_BREAK = _CUES.verb_break
+_LACKING_HOLDERS = _CUES.lacking_holders
+_PARTIAL_NEGATION = _CUES.partial_negation
 _NEGATION = _CUES.negation
 _NEGATION_BIGRAMS = _CUES.negation_bigrams
 _NOT_NEGATION = _CUES.not_negation
@@ -66,11 +70,25 @@ _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:support|service|lines?)\s+)?(?:(?:is|are|'s|was|were)\s*)?"
     r"(?:(?P<neg>not|n't)\b"
     r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to)\b)|off the table|gone|no longer"
-    r"|dropped|cancelled|canceled|excluded|not needed|out of scope"
+    r"|dropped(?!\s+(?:by|to|below|from|sharply|\d))|cancelled|canceled|excluded|not needed|out of scope"
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
 )
 _WORDS_AFTER = re.compile(r"[\w']+")
+#: "We don't do chat on weekends", "no calls after hours": the negation is about a time, not the channel.
+_PARTIAL_AFTER = re.compile(
+    r"^\s*(?:(?:support|service|lines?)\s+)?(?:on\s+(?:the\s+)?(?:weekends?|holidays?|saturdays?|sundays?)"
+    r"|at\s+(?:night|weekends?)|after\s+hours|after-hours|overnight|in\s+the\s+evenings?"
+    r"|outside\s+(?:of\s+)?(?:business|office|opening|working)\s+hours)\b",
+    re.IGNORECASE,
+)
+#: "No call goes unanswered", "no message is left without a reply": two negations make a
+#: promise about the channel, not a withdrawal of it.
+_DOUBLE_NEGATIVE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|goes|go|gets|get|will go|will be|should go)\s+)?(?:left\s+)?"
+    r"(?:unanswered|unreturned|unread|ignored|without\s+(?:an?\s+)?(?:answer|reply|response))\b",
+    re.IGNORECASE,
+)
 
 
 def _excluded_after(after: str) -> bool:
@@ -197,15 +215,67 @@ def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> 
 _CAPACITY = _CUES.capacity
 
 
-def _is_negated(words: list[str]) -> bool:
+#: "Without using email" withdraws it; "without hurting CSAT" or "without repeating themselves"
+#: negates the other verb, not the mention.
+_WITHOUT_KEEPS = frozenset({"using", "offering", "providing", "having", "staffing", "running", "incoming",
+                            "outgoing", "existing", "ongoing", "remaining", "following", "upcoming"})
+#: Words before "zero" that make it a number ("below zero", "down to zero").
+_NUMBER_CONTEXT = frozenset({"below", "above", "to", "at", "than", "from", "near", "of"})
+#: An auxiliary or modal after the negated verb starts another predicate: the negation of the
+#: first does not reach a mention in the second.
+_PREDICATE_BREAK = frozenset({"is", "are", "was", "were", "can", "could", "will", "would", "may", "might",
+                              "must", "should", "shall"})
+
+
+def _negation_at(words: list[str]) -> Optional[int]:
+    """Where the negation that reaches the mention starts in ``words`` (None when none does)."""
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if (w, nxt) in _NOT_NEGATION:
             continue
         if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
+            if w == "zero" and i and words[i - 1] in _NUMBER_CONTEXT:
+                continue  # "NPS dropped below zero": a number
+            if w in _DETERMINER_NEGATION and _VERB_BREAK & set(words[i + 1:]):
+                continue  # "patients with no phone number can email us": "no" qualifies the number
+            if w in _DETERMINER_NEGATION and nxt.endswith("ing") and nxt not in _WITHOUT_KEEPS:
+                continue  # "cut costs without hurting CSAT", "no hiding behind a ticketing system"
+            if w not in _DETERMINER_NEGATION and _PREDICATE_BREAK & set(words[i + 2:]):
+                continue  # "members who haven't used it are called": a new predicate starts
             if _SERVICE_FAILURE & set(words[i + 1:i + 3]):
                 continue  # "they haven't opened one email": how the work goes, not a channel left out
-            return not (_CAPACITY & set(words[i + 1:]))
+            if _CAPACITY & set(words[i + 1:]):
+                return None
+            return i
+    return None
+
+
+def _is_negated(words: list[str]) -> bool:
+    return _negation_at(words) is not None
+
+
+def is_partly_negated(words: list[str]) -> bool:
+    """True when a negation before a mention narrows it to a part ("no outbound calls", "we
+    don't record calls", "we don't get many emails"): the channel itself is not withdrawn."""
+    at = _negation_at(words)
+    return at is not None and bool(_PARTIAL_NEGATION & set(words[at + 1:]))
+
+
+def is_lacked(words: list[str]) -> bool:
+    """True when the nearest negation before a mention says that people lack it ("patients
+    with no phone number", "residents without a phone", "those who don't use email"): the
+    mention describes them, not a channel or a process withdrawn from scope (spec 3a.5)."""
+    for i in range(len(words) - 1, -1, -1):
+        w, nxt = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
+            before = words[:i]
+            if before and before[-1] == "with" and w == "no":
+                before = before[:-1]
+            elif before[-2:] in (["who", "have"], ["who", "has"]):
+                before = before[:-1]
+            elif w == "do" and before[-1:] == ["who"]:
+                pass
+            return bool(before) and before[-1] in _LACKING_HOLDERS and (w != "without" or before[-1] != "who")
     return False
 
 
@@ -213,7 +283,7 @@ def context_role(text: str, start: int, end: int,
                  tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
     """``excluded``, ``planned`` or None, read from cue words around the mention."""
     toks = tokens if tokens is not None else _tokens(text)
-    if _is_negated(_left_clause(toks, start, limit=6)):
+    if _is_negated(_left_clause(toks, start, limit=6)) and not _DOUBLE_NEGATIVE.match(text[end:end + 60]):
         return "excluded"
     after = right_cue_role(text, end)
     if after:
@@ -452,6 +522,12 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue
         if value == "it_operations" and span.split()[:1] in (["it"], ["It"]):
             continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
+        if kind in ROLE_TYPES:
+            left = _left_clause(tokens, start, limit=6)
+            if is_lacked(left):
+                continue  # "customers with no phone number": what they lack, not what is in scope (3a.5)
+            if is_partly_negated(left) or (_is_negated(left) and _PARTIAL_AFTER.match(text[end:end + 50])):
+                continue  # "no outbound calls": a part of the channel is left out, not the channel
         sensed, _check = read_sense(kind, value, span, token_index, start, end)
         if sensed is None:
             # a topic, the buyer's own, routine or incidental (senses.yml); but a withdrawal

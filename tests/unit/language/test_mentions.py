@@ -62,6 +62,10 @@ def test_unknown_words_do_not_canonicalise():
     ("No, we never use the phone.", "phone", "excluded"),
     ("We don't do chat, we do phone.", "phone", None),
     ("No chat, email or phone.", "phone", "excluded"),
+    # a determiner negation qualifies the noun after it and stops at a verb
+    ("Patients with no phone number can email us.", "email", None),
+    ("We have no phone support.", "phone", "excluded"),
+    ("Support without phone or chat.", "chat", "excluded"),
 ])
 def test_context_roles(text, word, role):
     s, e = span(text, word)
@@ -249,3 +253,71 @@ def test_a_withdrawal_is_read_whatever_the_sense_checks_say(text, value):
 def test_a_bare_noun_still_needs_a_work_cue_to_count_as_scope():
     assert [m.value for m in resolve("callers ask about payroll", []) if m.entity == "process"
             and m.value == "payroll_hr"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "We answer calls. Patients with no phone number can email us.",
+    "Customers call us all day; those without a phone send a letter.",
+    "Residents who don't use email can visit the office.",
+])
+def test_what_people_lack_is_not_withdrawn(text):
+    """"Patients with no phone number" describes the patients (spec 3a.5): before, it withdrew
+    the phone that the same text says is answered, and the verdict fell to UNDETERMINED."""
+    mentions = resolve(text, [], load_lexicon())
+    assert not [m for m in mentions if m.role == "excluded"]
+
+
+def test_a_withdrawal_by_the_buyer_still_counts():
+    mentions = resolve("We take calls. Customers want chat, but we have no chat.", [], load_lexicon())
+    assert [m.role for m in mentions if m.value == "chat"][-1] == "excluded"
+
+
+def _stances(text: str) -> dict[str, set]:
+    """value -> the roles its channel mentions take (None for current)."""
+    out: dict[str, set] = {}
+    for m in resolve(text, [], load_lexicon()):
+        if m.entity == "channel":
+            out.setdefault(m.value, set()).add(m.role)
+    return out
+
+
+@pytest.mark.parametrize("text,channel", [
+    # a negation that narrows the channel to a part leaves the channel alone
+    ("Inbound only, no outbound calls.", "voice"),
+    ("We don't get many emails, maybe 300 a month.", "email"),
+    ("We don't do chat on weekends.", "chat"),
+    # a negation of something else
+    ("Cut costs without hurting CSAT on our phone lines.", "voice"),
+    ("No hiding behind a ticketing system, we answer email fast.", "email"),
+    ("Members who haven't logged in are called at three months.", "voice"),
+    ("Customers could not send the contact centre a webform.", "email"),
+    # a metric that fell, not a channel dropped
+    ("Calls dropped by 4% last year.", "voice"),
+    ("We saw a drop in call volume.", "voice"),
+    ("NPS dropped below zero, and call transfers rose.", "voice"),
+    # two negations make a promise
+    ("No call goes unanswered.", "voice"),
+    ("When every email is answered, no instagram message is left without an answer.", "social"),
+    ("The phone never stops ringing.", "voice"),
+    ("There is no other team like our chat team.", "chat"),
+])
+def test_negations_that_do_not_withdraw_the_channel(text, channel):
+    assert "excluded" not in _stances(text).get(channel, set())
+
+
+@pytest.mark.parametrize("text,channel", [
+    ("We don't do phone.", "voice"),
+    ("No email, just calls.", "email"),
+    ("We have no chat on the website.", "chat"),
+    ("Support without phone or chat.", "chat"),
+    ("We dropped email support last year.", "email"),
+    ("No email is answered by us.", "email"),
+])
+def test_plain_withdrawals_still_withdraw(text, channel):
+    assert _stances(text)[channel] == {"excluded"}
+
+
+@pytest.mark.parametrize("text", ["We're a phone-only operation.", "Calls-only support, 2k a month.",
+                                  "A voice-only helpdesk for our tenants."])
+def test_a_hyphenated_only_names_the_channel(text):
+    assert _stances(text) == {"voice": {None}}
