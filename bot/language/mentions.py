@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional
 
+from bot.domain.signals import PASSING_MIN_WORDS
 from bot.domain.vocabulary import CANONICAL
 from bot.language.cues import load_cues
 from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon, normalise, singular
@@ -91,6 +92,15 @@ _DOUBLE_NEGATIVE = re.compile(
 )
 
 
+#: A form or checklist answering no: "Email? No.", "Chat support: not required", "calls yes,
+#: emails no", "Social - N/A".
+_ANSWERED_NO = re.compile(
+    r"^[ \t]*(?:(?:support|service|channel|queue)[ \t]*)?(?:[?:\u2013\u2014-][ \t]*)?"
+    r"(?:no|n/a|na|none|not required|not needed|not applicable|not in scope)[ \t]*(?:[.,;!)\n]|$)",
+    re.IGNORECASE,
+)
+
+
 def _excluded_after(after: str) -> bool:
     """True when the words right after a mention withdraw it ("phone is not offered").
 
@@ -98,6 +108,8 @@ def _excluded_after(after: str) -> bool:
     piling up", "call not answered") is a complaint about the service, not a channel left out
     (the words are the ``service_failure`` cues).
     """
+    if _ANSWERED_NO.match(after):
+        return True
     found = _EXCLUDED_AFTER.match(after)
     if found is None:
         return False
@@ -544,6 +556,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             span = text[start:end]
         if kind == "model" and is_weighed(text, start, end, tokens):
             continue  # "should you hire a call centre?": a label weighed, not one asked for (3a.3, 3a.4)
+        if kind == "model" and _is_negated(_left_clause(tokens, start, limit=6)):
+            continue  # "we don't want a call center": the label is turned down, not asked for
         role = None
         if kind in ROLE_TYPES:
             role = context_role(text, start, end, tokens)
@@ -561,10 +575,10 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             role, extra["closed"] = "excluded", True
         mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
     _spread_list_roles(text, mentions)
-    return _merge_language_lists(text, _reconcile(mentions))
+    return _merge_language_lists(text, _reconcile(mentions, short=len(text.split()) <= PASSING_MIN_WORDS))
 
 
-def _reconcile(mentions: list[Mention]) -> list[Mention]:
+def _reconcile(mentions: list[Mention], short: bool = False) -> list[Mention]:
     """One reading per signal in a long text: the stance most of its mentions take.
 
     A pasted RFP names the phone twenty times and once says "not even a voicemail"; one
@@ -587,6 +601,12 @@ def _reconcile(mentions: list[Mention]) -> list[Mention]:
             drop.update(id(m) for m in group if not m.extra.get("closed"))  # a closure is final
         elif plain and marked and len(plain) != len(marked):
             drop.update(id(m) for m in (marked if len(plain) > len(marked) else plain))
+        elif short and plain and any(m.role == "excluded" for m in marked):
+            # a tie between saying and withdrawing in a short message: the later words correct
+            # the earlier ones ("email is not staffed today; we want you to staff email and
+            # phones"); a long text tells history after the decision, so there the withdrawal wins
+            last = max(group, key=lambda m: m.start)
+            drop.update(id(m) for m in (marked if last.role is None else plain))
     sourcing = [m for m in mentions if m.entity == "sourcing"]
     counts = {v: sum(m.value == v for m in sourcing) for v in ("outsourced", "in_house")}
     if counts["outsourced"] and counts["in_house"]:

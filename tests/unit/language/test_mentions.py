@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.signals import Signals
 from bot.language.lexicon import load_lexicon
 from bot.language.mentions import context_role, is_exclusive, parse_number, parse_volume, resolve
 
@@ -321,3 +322,49 @@ def test_plain_withdrawals_still_withdraw(text, channel):
                                   "A voice-only helpdesk for our tenants."])
 def test_a_hyphenated_only_names_the_channel(text):
     assert _stances(text) == {"voice": {None}}
+
+
+@pytest.mark.parametrize("text,channel", [
+    ("Email? No. Chat? No. It's all phone calls.", "email"),
+    ("Phone support: required. Chat support: not required.", "chat"),
+    ("Calls yes, emails no.", "email"),
+    ("Chat - N/A. Voice - 3,000 calls a month.", "chat"),
+    ("We shut down email support in 2023; the remaining channel is voice.", "email"),
+    ("We pulled the plug on live chat; phone is what's left.", "chat"),
+])
+def test_checklists_and_closures_withdraw(text, channel):
+    assert _stances(text)[channel] == {"excluded"}
+
+
+def test_a_form_answer_needs_the_no_to_stand_alone():
+    assert "excluded" not in _stances("Send questions by email no later than May 1.").get("email", {None})
+
+
+@pytest.mark.parametrize("text,stance", [
+    ("Email is not staffed today; we want you to staff email and phones.", {None}),
+    ("We do phone and chat. Actually, no chat.", {"excluded"}),
+])
+def test_in_a_short_message_the_later_words_settle_a_tie(text, stance):
+    value = "email" if text.startswith("Email") else "chat"
+    assert _stances(text)[value] == stance
+
+
+def test_in_a_long_text_a_withdrawal_outweighs_the_history_told_after_it():
+    text = ("Every team seems to keep adding channels, and analysts expect the trend to go on for years. "
+            "More is not always better when a small team is stretched thin, so sometimes it is wiser to "
+            "do one thing well. The company parted ways with live chat. Its head of support explains "
+            "that live chat began as a pre-sales channel in the days of free trials, then paying "
+            "customers wanted it too, and the team never had the people for it.")
+    signals = Signals.from_entities([m.to_entity() for m in resolve(text, [], load_lexicon())])
+    assert "chat" in signals.excluded_channels and "chat" not in signals.channels
+
+
+@pytest.mark.parametrize("text", ["We don't want a call center. We need help answering emails.",
+                                  "This is not a call centre job."])
+def test_a_label_turned_down_is_not_asked_for(text):
+    assert not [m for m in resolve(text, [], load_lexicon()) if m.entity == "model"]
+
+
+def test_a_label_closed_down_is_not_asked_for():
+    mentions = resolve("We closed our call centre last year and want advice.", [], load_lexicon())
+    assert not [m for m in mentions if m.entity == "model"]
