@@ -54,7 +54,14 @@ _SERVICE_FAILURE = _CUES.service_failure
 _PLANNED = _CUES.planned
 #: Verbs of handing work over: a plan to outsource existing work does not make that work new.
 _HANDOVER = _CUES.handover
-_LATER_PHASE = re.compile(r"\bphase (?:two|2|ii|three|3|iii)\b", re.IGNORECASE)
+#: A time to come stated before the mention ("a second phase could include invoice processing").
+#: Like "plan", it does not make handed-over work new: "once the system arrives next year, an
+#: outsourcer takes over billing" describes the scope of the deal.
+_FUTURE_TIME = re.compile(
+    r"\b(?:next (?:year|quarter|month|spring|summer|fall|autumn|winter|phase|fiscal year)|in the future"
+    r"|later (?:this|next) year|(?:second|later|future|subsequent) phase|phase (?:two|2|ii|three|3|iii))\b",
+    re.IGNORECASE,
+)
 _PLANNED_AFTER = re.compile(
     r"^\s*(?:(?:next|later this|later in the) (?:year|quarter|month|spring|summer|fall|autumn|winter)"
     r"|later\b|soon\b|eventually\b|down the (?:road|line)|in (?:q[1-4]|the future|a few months|phase \w+)"
@@ -303,7 +310,7 @@ def context_role(text: str, start: int, end: int,
     left_wide = _left_clause(toks, start, limit=9)
     if is_weighed(text, start, end, toks):
         return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
-    if any(w in _PLANNED for w in left_wide) or _LATER_PHASE.search(" ".join(left_wide)):
+    if any(w in _PLANNED for w in left_wide) or _FUTURE_TIME.search(" ".join(left_wide)):
         if _HANDOVER & set(left_wide):
             return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
         return "planned"

@@ -381,3 +381,44 @@ def test_technology_services_only_when_handed_over():
     assert handed["recommendation"] == "BPO" and "it_operations" in handed["processes"]
     firm = record("Acme, a technology services company, wants help answering its phones.")
     assert "it_operations" not in firm["processes"]
+
+
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.4: a named voice line is a voice-only label
+    ("We need someone to cover our support line after hours.", "CALL_CENTER", ["voice"]),
+    ("We run a nurse line for members.", "CALL_CENTER", ["voice"]),
+    ("Looking for a partner to run our 311 line for the city.", "CALL_CENTER", ["voice"]),
+    # 3a.1: back-office work asked for in plain words
+    ("We need help with payroll.", "BPO", []),
+    ("We need help with accounts payable.", "BPO", []),
+    ("Can you help with our invoicing?", "BPO", []),
+    # 3a.2: a QA or knowledge team the buyer keeps
+    ("We do QA internally. Looking for a partner for phone and chat support.", "CONTACT_CENTER", ["chat", "voice"]),
+    ("Our QA analysts will monitor the calls; the vendor handles phone and email.", "CONTACT_CENTER",
+     ["email", "voice"]),
+    ("We want a partner for phone and chat. Our QA team will keep doing the evaluations.", "CONTACT_CENTER",
+     ["chat", "voice"]),
+    ("We want the vendor to run our QA program for phone and chat.", "CX_BPO", ["chat", "voice"]),
+    # 3a.5: tools, conversations and goods are not channels or contact work
+    ("We log all calls in our ticketing system. Phone only.", "CALL_CENTER", ["voice"]),
+    ("We use Zendesk as our help desk software; customers only phone us.", "CALL_CENTER", ["voice"]),
+    ("Customers open tickets in Zendesk and we answer them within a day.", "CONTACT_CENTER", ["email"]),
+    ("I had a chat with our account manager and she suggested we outsource our phone line.", "CALL_CENTER",
+     ["voice"]),
+    ("The app has a chat feature between buyers and sellers; we need someone to answer calls from sellers.",
+     "CALL_CENTER", ["voice"]),
+    ("We need customer support; we dispatch orders the same day.", "UNDETERMINED", []),
+])
+def test_probe_round_readings(text, model, channels):
+    assert reading(text) == (model, channels)
+
+
+def test_compliant_is_not_a_complaint():
+    got = record("We need a HIPAA compliant answering service for our clinic.")
+    assert "complaints" not in got["processes"] and "compliance" in got["goals"]
+
+
+def test_a_later_phase_is_planned():
+    got = record("A second phase could include invoice processing. Phase one is phone and email support.")
+    assert got["recommendation"] == "CONTACT_CENTER"
+    assert "finance_accounting" not in got["processes"]
