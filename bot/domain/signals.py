@@ -328,6 +328,8 @@ class Signals:
                     sets["automation"].add(value)
                     cite(ent, f"automation:{value}")
             elif kind == "model":  # the label: the one named most (see _label_asked_for)
+                if ent.get("weighed"):
+                    continue  # "a call center or a contact center?": to explain, not asked for
                 labels.append(value)
                 cite(ent, f"label_requested:{value}")
             else:  # sourcing, location, direction, integration: last mention wins

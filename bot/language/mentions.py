@@ -280,6 +280,12 @@ def is_partly_negated(words: list[str]) -> bool:
     return at is not None and bool(_PARTIAL_NEGATION & set(words[at + 1:]))
 
 
+def _since_comma(words: list[str]) -> list[str]:
+    """The words after the last comma: "not a call center, a contact center" corrects one
+    label with another, so the negation does not carry along the comma as it does in a list."""
+    return words[len(words) - words[::-1].index(","):] if "," in words else words
+
+
 def is_lacked(words: list[str]) -> bool:
     """True when the nearest negation before a mention says that people lack it ("patients
     with no phone number", "residents without a phone", "those who don't use email"): the
@@ -563,7 +569,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             span = text[start:end]
         if kind == "model" and is_weighed(text, start, end, tokens):
             continue  # "should you hire a call centre?": a label weighed, not one asked for (3a.3, 3a.4)
-        if kind == "model" and _is_negated(_left_clause(tokens, start, limit=6)):
+        if kind == "model" and _is_negated(_since_comma(_left_clause(tokens, start, limit=6))):
             continue  # "we don't want a call center": the label is turned down, not asked for
         role = None
         if kind in ROLE_TYPES:
@@ -581,8 +587,23 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         if kind in ROLE_TYPES and is_closed(text, end):
             role, extra["closed"] = "excluded", True
         mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
+    _mark_labels_offered_as_alternatives(text, mentions)
     _spread_list_roles(text, mentions)
     return _merge_language_lists(text, _reconcile(mentions, short=len(text.split()) <= PASSING_MIN_WORDS))
+
+
+_ALTERNATIVE = re.compile(r"^[ \t]*(?:,[ \t]*)?(?:or|vs\.?|versus)[ \t]+(?:(?:an?|the)[ \t]+)?", re.IGNORECASE)
+
+
+def _mark_labels_offered_as_alternatives(text: str, mentions: list[Mention]) -> None:
+    """"Do I need a call center or a contact center?": two labels set against each other in a
+    question are what the buyer wants explained, not a label asked for (3a.4). They stay
+    mentions (the definitions answer names them) but are flagged ``weighed``, which
+    :meth:`Signals.from_entities` does not take as ``label_requested``."""
+    labels = [m for m in mentions if m.entity == "model"]
+    for a, b in zip(labels, labels[1:]):
+        if _ALTERNATIVE.fullmatch(text[a.end:b.start]) and _asks(text, b.end):
+            a.extra["weighed"] = b.extra["weighed"] = True
 
 
 def _reconcile(mentions: list[Mention], short: bool = False) -> list[Mention]:

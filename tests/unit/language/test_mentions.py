@@ -368,3 +368,17 @@ def test_a_label_turned_down_is_not_asked_for(text):
 def test_a_label_closed_down_is_not_asked_for():
     mentions = resolve("We closed our call centre last year and want advice.", [], load_lexicon())
     assert not [m for m in mentions if m.entity == "model"]
+
+
+@pytest.mark.parametrize("text", ["Do I need a call center or a contact center? We get calls and emails.",
+                                  "call center vs contact center?"])
+def test_labels_set_against_each_other_in_a_question_are_not_asked_for(text):
+    mentions = resolve(text, [], load_lexicon())
+    labels = [m for m in mentions if m.entity == "model"]
+    assert [m.value for m in labels] == ["CALL_CENTER", "CONTACT_CENTER"]  # still there to be explained
+    assert Signals.from_entities([m.to_entity() for m in mentions]).label_requested is None
+
+
+def test_a_correction_between_labels_still_asks_for_the_last():
+    mentions = resolve("Not a call center, a contact center.", [], load_lexicon())
+    assert Signals.from_entities([m.to_entity() for m in mentions]).label_requested == "CONTACT_CENTER"

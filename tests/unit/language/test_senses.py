@@ -408,6 +408,13 @@ def test_technology_services_only_when_handed_over():
     ("The app has a chat feature between buyers and sellers; we need someone to answer calls from sellers.",
      "CALL_CENTER", ["voice"]),
     ("We need customer support; we dispatch orders the same day.", "UNDETERMINED", []),
+    # 3a.1 and the in-house rule: back office the buyer keeps
+    ("We do our own bookkeeping; we need a chat team.", "CONTACT_CENTER", ["chat"]),
+    ("Our bookkeeping is done in-house. We want a partner to run phone support and own our QA program.",
+     "CX_BPO", ["voice"]),
+    ("Our accounts payable team gets 300 calls a week from suppliers. We need phone agents.", "CALL_CENTER",
+     ["voice"]),
+    ("We want to outsource our own payroll.", "BPO", []),
 ])
 def test_probe_round_readings(text, model, channels):
     assert reading(text) == (model, channels)
