@@ -317,6 +317,8 @@ class Signals:
                         program = True
                         cite(ent, "complaints_program:true")
             elif kind == "goal":
+                if role == "planned":
+                    continue  # "we may add a QA program next year": not asked of the provider today (3a.3)
                 bucket = "excluded_goals" if role == "excluded" else "goals"
                 sets[bucket].add(value)
                 cite(ent, f"{prefix[bucket]}:{value}")

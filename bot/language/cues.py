@@ -42,6 +42,7 @@ class Cues:
     verb_break: FrozenSet[str]
     lacking_holders: FrozenSet[str]
     partial_negation: FrozenSet[str]
+    plan_documents: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

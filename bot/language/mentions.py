@@ -45,6 +45,7 @@ _DETERMINER_NEGATION = _CUES.determiner_negation
 _VERB_BREAK = _CUES.verb_break
 _LACKING_HOLDERS = _CUES.lacking_holders
 _PARTIAL_NEGATION = _CUES.partial_negation
+_PLAN_DOCUMENTS = _CUES.plan_documents
 _NEGATION = _CUES.negation
 _NEGATION_BIGRAMS = _CUES.negation_bigrams
 _NOT_NEGATION = _CUES.not_negation
@@ -90,6 +91,9 @@ _PARTIAL_AFTER = re.compile(
     r"|outside\s+(?:of\s+)?(?:business|office|opening|working)\s+hours)\b",
     re.IGNORECASE,
 )
+#: "We want to stop answering the phones ourselves": the buyer stops doing the work, which is
+#: handed over, not withdrawn.
+_DONE_BY_US = re.compile(r"^[^.;!?\n]{0,30}?\b(?:ourselves|myself|in-house|in house|internally)\b", re.IGNORECASE)
 #: "No call goes unanswered", "no message is left without a reply": two negations make a
 #: promise about the channel, not a withdrawal of it.
 _DOUBLE_NEGATIVE = re.compile(
@@ -308,7 +312,8 @@ def context_role(text: str, start: int, end: int,
                  tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
     """``excluded``, ``planned`` or None, read from cue words around the mention."""
     toks = tokens if tokens is not None else _tokens(text)
-    if _is_negated(_left_clause(toks, start, limit=6)) and not _DOUBLE_NEGATIVE.match(text[end:end + 60]):
+    if (_is_negated(_left_clause(toks, start, limit=6)) and not _DOUBLE_NEGATIVE.match(text[end:end + 60])
+            and not _DONE_BY_US.match(text[end:end + 40])):
         return "excluded"
     after = right_cue_role(text, end)
     if after:
@@ -316,11 +321,20 @@ def context_role(text: str, start: int, end: int,
     left_wide = _left_clause(toks, start, limit=9)
     if is_weighed(text, start, end, toks):
         return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
-    if any(w in _PLANNED for w in left_wide) or _FUTURE_TIME.search(" ".join(left_wide)):
+    if _plans(_left_clause(toks, start, limit=10)) or _FUTURE_TIME.search(" ".join(left_wide)):
         if _HANDOVER & set(left_wide):
             return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
         return "planned"
     return None
+
+
+def _plans(words: list[str], reach: int = 9) -> bool:
+    """A plan word among the last ``reach`` of ``words``, not counting a plan that is a document
+    ("a staffing plan"; the word before the reach is read for that)."""
+    first = max(0, len(words) - reach)
+    return any(words[i] in _PLANNED
+               and not (words[i] in ("plan", "plans") and i and words[i - 1] in _PLAN_DOCUMENTS)
+               for i in range(first, len(words)))
 
 
 #: A question that weighs an option ("Should we offer live chat?") puts it under consideration.

@@ -74,6 +74,8 @@ class Check:
         """True when the words around call for ``becomes`` instead of the lexicon's value."""
         if not self.becomes:
             return False
+        if self.unless_near and _has_cue(" " + " ".join(before) + " | " + " ".join(after) + " ", self.unless_near):
+            return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "
         return _has_cue(left, self.promote_if_near) or _has_cue(right, self.promote_if_near)

@@ -429,3 +429,38 @@ def test_a_later_phase_is_planned():
     got = record("A second phase could include invoice processing. Phase one is phone and email support.")
     assert got["recommendation"] == "CONTACT_CENTER"
     assert "finance_accounting" not in got["processes"]
+
+
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.1: resolved while the customer is there, or a product the buyer sells
+    ("We need phone support where agents can also process refunds on the spot.", "CALL_CENTER", ["voice"]),
+    ("We are an analytics company and need email support for our dashboard users.", "CONTACT_CENTER", ["email"]),
+    ("We sell survey software and need help with customer support.", "UNDETERMINED", []),
+    # plans that are documents, and a plan that is a plan
+    ("The vendor shall submit a transition plan and a staffing plan for our phone and email support.",
+     "CONTACT_CENTER", ["email", "voice"]),
+    ("We plan to add chat later; phone today.", "CALL_CENTER", ["voice"]),
+    # the buyer stops doing it, or it fails: not withdrawn
+    ("We want to stop answering the phones ourselves and hand it to a vendor.", "CALL_CENTER", ["voice"]),
+    ("our csat sucks and nobody picks up the phone lol", "CALL_CENTER", ["voice"]),
+    # back office the buyer retains
+    ("KYC checks on new members will stay with the membership team; the vendor answers member calls.",
+     "CALL_CENTER", ["voice"]),
+    # correspondence around the request
+    ("Great to chat yesterday. We need someone to answer our phones. Sent from Outlook for Android",
+     "CALL_CENTER", ["voice"]),
+])
+def test_second_probe_round_readings(text, model, channels):
+    assert reading(text) == (model, channels)
+
+
+def test_a_goal_only_considered_is_not_asked_of_the_provider():
+    got = record("We're considering adding a QA program next year; for now just phone support.")
+    assert got["recommendation"] == "CALL_CENTER" and "quality_assurance" not in got["goals"]
+
+
+def test_answered_within_a_day_is_speed_not_round_the_clock():
+    got = record("All chats shall be answered within 45 seconds and emails within 24 hours.")
+    assert "speed" in got["goals"] and "coverage_24x7" not in got["goals"]
+    assert "coverage_24x7" in record("We need 24 hour phone coverage.")["goals"]
+
