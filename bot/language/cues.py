@@ -43,6 +43,7 @@ class Cues:
     lacking_holders: FrozenSet[str]
     partial_negation: FrozenSet[str]
     plan_documents: FrozenSet[str]
+    undecided: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

@@ -46,6 +46,7 @@ _VERB_BREAK = _CUES.verb_break
 _LACKING_HOLDERS = _CUES.lacking_holders
 _PARTIAL_NEGATION = _CUES.partial_negation
 _PLAN_DOCUMENTS = _CUES.plan_documents
+_UNDECIDED = _CUES.undecided
 _NEGATION = _CUES.negation
 _NEGATION_BIGRAMS = _CUES.negation_bigrams
 _NOT_NEGATION = _CUES.not_negation
@@ -312,6 +313,8 @@ def context_role(text: str, start: int, end: int,
                  tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
     """``excluded``, ``planned`` or None, read from cue words around the mention."""
     toks = tokens if tokens is not None else _tokens(text)
+    if _is_undecided(_left_clause(toks, start, limit=9)):
+        return "planned"  # "hasn't decided who would handle customer contacts": still open (3a.3)
     if (_is_negated(_left_clause(toks, start, limit=6)) and not _DOUBLE_NEGATIVE.match(text[end:end + 60])
             and not _DONE_BY_US.match(text[end:end + 40])):
         return "excluded"
@@ -326,6 +329,14 @@ def context_role(text: str, start: int, end: int,
             return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
         return "planned"
     return None
+
+
+def _is_undecided(words: list[str]) -> bool:
+    """A negation followed at once by an open-question word ("hasn't decided", "not sure")."""
+    for i, w in enumerate(words[:-1]):
+        if (w in _NEGATION or (w, words[i + 1]) in _NEGATION_BIGRAMS) and _UNDECIDED & set(words[i + 1:i + 3]):
+            return True
+    return False
 
 
 def _plans(words: list[str], reach: int = 9) -> bool:

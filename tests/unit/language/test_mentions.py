@@ -382,3 +382,12 @@ def test_labels_set_against_each_other_in_a_question_are_not_asked_for(text):
 def test_a_correction_between_labels_still_asks_for_the_last():
     mentions = resolve("Not a call center, a contact center.", [], load_lexicon())
     assert Signals.from_entities([m.to_entity() for m in mentions]).label_requested == "CONTACT_CENTER"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Hasn't decided who would handle customer contacts, no channels discussed yet.", "inbound_support"),
+    ("We haven't decided whether to add chat.", "chat"),
+    ("We're not sure if we need email support.", "email"),
+])
+def test_an_open_question_is_planned_neither_in_scope_nor_withdrawn(text, value):
+    assert {m.role for m in resolve(text, [], load_lexicon()) if m.value == value} == {"planned"}
