@@ -44,6 +44,7 @@ class Cues:
     partial_negation: FrozenSet[str]
     plan_documents: FrozenSet[str]
     undecided: FrozenSet[str]
+    history: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

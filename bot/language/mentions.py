@@ -47,6 +47,7 @@ _LACKING_HOLDERS = _CUES.lacking_holders
 _PARTIAL_NEGATION = _CUES.partial_negation
 _PLAN_DOCUMENTS = _CUES.plan_documents
 _UNDECIDED = _CUES.undecided
+_HISTORY = _CUES.history
 _NEGATION = _CUES.negation
 _NEGATION_BIGRAMS = _CUES.negation_bigrams
 _NOT_NEGATION = _CUES.not_negation
@@ -602,6 +603,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             if role is None:
                 role = next((d.get("role") for d in diet_twins if d.get("role") in ("planned", "excluded")
                              and float(d.get("confidence_role") or 0) >= MIN_ROLE_CONFIDENCE), None)
+        elif kind == "sourcing" and value == "in_house" and _HISTORY & set(_left_clause(tokens, start, limit=12)):
+            continue  # "before partnering with us, they handled it in-house": then, not now (3a.3)
         elif kind == "sourcing" and context_role(text, start, end, tokens) == "excluded":
             value = _FLIP_SOURCING[value]  # "not outsourcing any of it" means in-house
         extra: dict[str, Any] = {}

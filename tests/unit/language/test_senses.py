@@ -464,3 +464,21 @@ def test_answered_within_a_day_is_speed_not_round_the_clock():
     assert "speed" in got["goals"] and "coverage_24x7" not in got["goals"]
     assert "coverage_24x7" in record("We need 24 hour phone coverage.")["goals"]
 
+
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.3: market context, and a provider's case study told from before it took over
+    ("Our competitors all offer live chat, but our customers just phone us.", "CALL_CENTER", ["voice"]),
+    ("Most providers now offer chat, WhatsApp and social media care; we only need our phones answered.",
+     "CALL_CENTER", ["voice"]),
+    ("Before partnering with us, Lumen Optics handled customer service in-house with four staff. We now run "
+     "their phone and chat support and own the QA program.", "CX_BPO", ["chat", "voice"]),
+])
+def test_what_others_do_and_what_was_done_before(text, model, channels):
+    assert reading(text) == (model, channels)
+
+
+def test_others_labels_and_sourcing_are_not_the_buyers():
+    got = record("Competitors outsource their support to offshore call centres; we keep ours in-house and "
+                 "need help with phone overflow.")
+    assert got["label_requested"] is None and got["sourcing"] == "in_house"
+
