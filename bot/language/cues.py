@@ -45,6 +45,9 @@ class Cues:
     plan_documents: FrozenSet[str]
     undecided: FrozenSet[str]
     history: FrozenSet[str]
+    gerunds_kept_negated: FrozenSet[str]
+    zero_as_number: FrozenSet[str]
+    predicate_break: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

@@ -11,9 +11,10 @@ Rasa component ``bot.nlu.signal_resolver`` is a thin wrapper around :func:`resol
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.domain.signals import PASSING_MIN_WORDS
@@ -224,10 +225,17 @@ def _word_aligned(start: int, end: int, index: TokenIndex) -> bool:
     return i < len(index.starts) and index.starts[i] == start and j < len(index.ends) and index.ends[j] == end
 
 
+_token_end = itemgetter(2)
+
+
 def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> list[str]:
-    """Words before ``start`` back to a clause boundary or a scope reset, nearest last."""
+    """Words before ``start`` back to a clause boundary or a scope reset, nearest last.
+
+    Called several times per mention, so it finds its place by binary search (tokens are in
+    text order) and reads at most ``limit`` + 1 tokens, instead of scanning the whole text."""
     words: list[str] = []
-    for word, _s, _e in reversed([t for t in tokens if t[2] <= start]):
+    for i in range(bisect_right(tokens, start, key=_token_end) - 1, -1, -1):
+        word = tokens[i][0]
         if word in _CLAUSE_END or word in _SCOPE_RESET or len(words) >= limit:
             break
         if word == "," and words and words[-1] in _CLAUSE_OPENER:
@@ -240,16 +248,17 @@ def _left_clause(tokens: list[tuple[str, int, int]], start: int, limit: int) -> 
 _CAPACITY = _CUES.capacity
 
 
-#: "Without using email" withdraws it; "without hurting CSAT" or "without repeating themselves"
-#: negates the other verb, not the mention.
-_WITHOUT_KEEPS = frozenset({"using", "offering", "providing", "having", "staffing", "running", "incoming",
-                            "outgoing", "existing", "ongoing", "remaining", "following", "upcoming"})
-#: Words before "zero" that make it a number ("below zero", "down to zero").
-_NUMBER_CONTEXT = frozenset({"below", "above", "to", "at", "than", "from", "near", "of"})
-#: An auxiliary or modal after the negated verb starts another predicate: the negation of the
-#: first does not reach a mention in the second.
-_PREDICATE_BREAK = frozenset({"is", "are", "was", "were", "can", "could", "will", "would", "may", "might",
-                              "must", "should", "shall"})
+#: "Without using email" withdraws it; "without hurting CSAT" negates the other verb (cues.yml).
+_WITHOUT_KEEPS = _CUES.gerunds_kept_negated
+#: Words before "zero" that make it a number ("below zero") (cues.yml).
+_NUMBER_CONTEXT = _CUES.zero_as_number
+#: An auxiliary or modal after the negated verb starts another predicate (cues.yml).
+_PREDICATE_BREAK = _CUES.predicate_break
+
+
+def _negates(word: str, nxt: str) -> bool:
+    """Whether ``word`` (followed by ``nxt``) is a negation cue, alone or as a bigram."""
+    return word in _NEGATION or (word, nxt) in _NEGATION_BIGRAMS
 
 
 def _negation_at(words: list[str]) -> Optional[int]:
@@ -258,7 +267,7 @@ def _negation_at(words: list[str]) -> Optional[int]:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if (w, nxt) in _NOT_NEGATION:
             continue
-        if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
+        if _negates(w, nxt):
             if w == "zero" and i and words[i - 1] in _NUMBER_CONTEXT:
                 continue  # "NPS dropped below zero": a number
             if w in _DETERMINER_NEGATION and _VERB_BREAK & set(words[i + 1:]):
@@ -279,11 +288,12 @@ def _is_negated(words: list[str]) -> bool:
     return _negation_at(words) is not None
 
 
-def is_partly_negated(words: list[str]) -> bool:
+def is_partly_negated(words: list[str], after: str) -> bool:
     """True when a negation before a mention narrows it to a part ("no outbound calls", "we
-    don't record calls", "we don't get many emails"): the channel itself is not withdrawn."""
+    don't get many emails") or a time ("we don't do chat on weekends", read in ``after``, the
+    text right after the mention): the channel itself is not withdrawn."""
     at = _negation_at(words)
-    return at is not None and bool(_PARTIAL_NEGATION & set(words[at + 1:]))
+    return at is not None and bool(_PARTIAL_NEGATION & set(words[at + 1:]) or _PARTIAL_AFTER.match(after))
 
 
 def _since_comma(words: list[str]) -> list[str]:
@@ -298,14 +308,12 @@ def is_lacked(words: list[str]) -> bool:
     mention describes them, not a channel or a process withdrawn from scope (spec 3a.5)."""
     for i in range(len(words) - 1, -1, -1):
         w, nxt = words[i], words[i + 1] if i + 1 < len(words) else ""
-        if w in _NEGATION or (w, nxt) in _NEGATION_BIGRAMS:
+        if _negates(w, nxt):
             before = words[:i]
             if before and before[-1] == "with" and w == "no":
                 before = before[:-1]
             elif before[-2:] in (["who", "have"], ["who", "has"]):
                 before = before[:-1]
-            elif w == "do" and before[-1:] == ["who"]:
-                pass
             return bool(before) and before[-1] in _LACKING_HOLDERS and (w != "without" or before[-1] != "who")
     return False
 
@@ -335,7 +343,7 @@ def context_role(text: str, start: int, end: int,
 def _is_undecided(words: list[str]) -> bool:
     """A negation followed at once by an open-question word ("hasn't decided", "not sure")."""
     for i, w in enumerate(words[:-1]):
-        if (w in _NEGATION or (w, words[i + 1]) in _NEGATION_BIGRAMS) and _UNDECIDED & set(words[i + 1:i + 3]):
+        if _negates(w, words[i + 1]) and _UNDECIDED & set(words[i + 1:i + 3]):
             return True
     return False
 
@@ -577,7 +585,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             left = _left_clause(tokens, start, limit=6)
             if is_lacked(left):
                 continue  # "customers with no phone number": what they lack, not what is in scope (3a.5)
-            if is_partly_negated(left) or (_is_negated(left) and _PARTIAL_AFTER.match(text[end:end + 50])):
+            if is_partly_negated(left, text[end:end + 50]):
                 continue  # "no outbound calls": a part of the channel is left out, not the channel
         sensed, _check = read_sense(kind, value, span, token_index, start, end)
         if sensed is None:

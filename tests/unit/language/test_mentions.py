@@ -340,12 +340,11 @@ def test_a_form_answer_needs_the_no_to_stand_alone():
     assert "excluded" not in _stances("Send questions by email no later than May 1.").get("email", {None})
 
 
-@pytest.mark.parametrize("text,stance", [
-    ("Email is not staffed today; we want you to staff email and phones.", {None}),
-    ("We do phone and chat. Actually, no chat.", {"excluded"}),
+@pytest.mark.parametrize("text,value,stance", [
+    ("Email is not staffed today; we want you to staff email and phones.", "email", {None}),
+    ("We do phone and chat. Actually, no chat.", "chat", {"excluded"}),
 ])
-def test_in_a_short_message_the_later_words_settle_a_tie(text, stance):
-    value = "email" if text.startswith("Email") else "chat"
+def test_in_a_short_message_the_later_words_settle_a_tie(text, value, stance):
     assert _stances(text)[value] == stance
 
 
@@ -391,3 +390,28 @@ def test_a_correction_between_labels_still_asks_for_the_last():
 ])
 def test_an_open_question_is_planned_neither_in_scope_nor_withdrawn(text, value):
     assert {m.role for m in resolve(text, [], load_lexicon()) if m.value == value} == {"planned"}
+
+
+def test_left_clause_by_binary_search_reads_what_a_scan_of_the_whole_text_reads():
+    """``_left_clause`` finds its place by bisection; it must return what the plain scan of
+    every token before the mention returned (the reference below), at every place and reach."""
+    from bot.language import mentions as m
+
+    def scanned(tokens, start, limit):
+        words = []
+        for word, _s, _e in reversed([t for t in tokens if t[2] <= start]):
+            if word in m._CLAUSE_END or word in m._SCOPE_RESET or len(words) >= limit:
+                break
+            if word == "," and words and words[-1] in m._CLAUSE_OPENER:
+                break
+            words.append(word)
+        return list(reversed(words))
+
+    texts = ["Forget the email, it's all phone. We don't do chat on weekends; no outbound calls.",
+             "Patients with no phone number can email us, but we only take calls - mostly inbound.",
+             "  (WhatsApp next year) and, currently, SMS; no chat, email or phone\n\nthanks"]
+    for text in texts:
+        tokens = m._tokens(text)
+        for start in sorted({s for _w, s, _e in tokens} | {0, len(text)}):
+            for limit in (6, 9, 12):
+                assert m._left_clause(tokens, start, limit) == scanned(tokens, start, limit)
