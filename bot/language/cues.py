@@ -48,6 +48,8 @@ class Cues:
     gerunds_kept_negated: FrozenSet[str]
     zero_as_number: FrozenSet[str]
     predicate_break: FrozenSet[str]
+    problem_goal_words: FrozenSet[str]
+    shared_mailboxes: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

@@ -73,6 +73,7 @@ _PLANNED_AFTER = re.compile(
     r"|(?:[\w-]+\s+){0,2}(?:(?:is|are|will be|to be|be|possibly|maybe|being)\s*)?(?:planned|launching"
     r"|coming(?!\s+(?:in|into|through|from|at))|on the roadmap)\b"
     r"|(?:[\w-]+\s+){0,2}(?:will be|to be|be|being)\s+added\b"
+    r"|(?:may|might|could)\s+(?:come|follow|arrive|launch)\b"
     r"|(?:is|are)(?:n't| not) live yet|(?:is|are) not yet)",
     re.IGNORECASE,
 )
@@ -82,7 +83,8 @@ _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:support|service|lines?)\s+)?(?:(?:is|are|'s|was|were)\s*)?"
     r"(?:(?P<neg>not|n't)\b"
     r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to)\b)|off the table|gone|no longer"
-    r"|dropped(?!\s+(?:by|to|below|from|sharply|\d))|cancelled|canceled|excluded|not needed|out of scope"
+    r"|dropped(?!\s+(?:by|to|below|from|sharply|\d|when|while|during|because|due|as|mid|halfway|before|on hold))"
+    r"|cancelled|canceled|excluded|not needed|out of scope"
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
     re.IGNORECASE,
 )
@@ -254,6 +256,10 @@ _WITHOUT_KEEPS = _CUES.gerunds_kept_negated
 _NUMBER_CONTEXT = _CUES.zero_as_number
 #: An auxiliary or modal after the negated verb starts another predicate (cues.yml).
 _PREDICATE_BREAK = _CUES.predicate_break
+#: Goal words that name the problem removed ("churn", "waits"): a negation before them states the goal.
+_PROBLEM_GOAL = _CUES.problem_goal_words
+#: Local parts of a shared desk's address ("support@", "care@"): a channel, not a person (cues.yml).
+_SHARED_MAILBOXES = _CUES.shared_mailboxes
 
 
 def _negates(word: str, nxt: str) -> bool:
@@ -267,6 +273,8 @@ def _negation_at(words: list[str]) -> Optional[int]:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if (w, nxt) in _NOT_NEGATION:
             continue
+        if (w, nxt) in _NEGATION_BIGRAMS:
+            return i  # "we no longer do live chat": the bigram, not the determiner "no"
         if _negates(w, nxt):
             if w == "zero" and i and words[i - 1] in _NUMBER_CONTEXT:
                 continue  # "NPS dropped below zero": a number
@@ -308,7 +316,7 @@ def is_lacked(words: list[str]) -> bool:
     mention describes them, not a channel or a process withdrawn from scope (spec 3a.5)."""
     for i in range(len(words) - 1, -1, -1):
         w, nxt = words[i], words[i + 1] if i + 1 < len(words) else ""
-        if _negates(w, nxt):
+        if _negates(w, nxt) and (w, nxt) not in _NOT_NEGATION:
             before = words[:i]
             if before and before[-1] == "with" and w == "no":
                 before = before[:-1]
@@ -318,10 +326,55 @@ def is_lacked(words: list[str]) -> bool:
     return False
 
 
+#: "We don't need the vendor to do our payroll": the negation reaches the work through the
+#: hand-over ("need the vendor to"), however many words that takes.
+_NEGATED_HANDOVER = re.compile(
+    r"\b(?:don't|dont|do not|doesn't|does not|won't|will not|wouldn't|not)\s+(?:need|want|require|expect|ask)"
+    r"\s+(?:the|a|an|our|any|your)?\s*(?:vendor|provider|partner|contractor|supplier|agency|bpo|outsourcer"
+    r"|company|firm|you|them)\s+to\s+(?:[\w'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+_NEGATED_HANDOVER_AHEAD = re.compile(r"[ \t]{1,3}to[ \t]{1,3}", re.IGNORECASE)
+
+
+def _handover_negated_after(text: str, end: int) -> bool:
+    """True for the provider word of "we don't need the vendor to do our payroll"."""
+    ahead = _NEGATED_HANDOVER_AHEAD.match(text, end)
+    return ahead is not None and is_handover_negated(text, ahead.end())
+
+
+#: "Email: jane.doe@acme.org" in a signature or a contact block: how to reach the writer, not a
+#: channel customers use. A shared desk's address ("Email: support@brand.com") is one, so the
+#: local part decides.
+_ADDRESS_AFTER = re.compile(
+    r"[ \t]{0,3}[:\u2013-]?[ \t]{0,3}(?P<local>[\w.+-]{1,64})@[\w-]{1,63}\.[a-z]", re.IGNORECASE
+)
+_LOCAL_PART = re.compile(r"[a-z]+")
+
+
+def is_personal_address(text: str, end: int) -> bool:
+    """True when an e-mail word is followed by a person's address, not a shared desk's."""
+    found = _ADDRESS_AFTER.match(text, end)
+    if found is None:
+        return False
+    return not set(_LOCAL_PART.findall(found.group("local").lower())) & _SHARED_MAILBOXES
+
+
+def is_handover_negated(text: str, start: int) -> bool:
+    """True when the mention is the work in "we don't need the vendor to do our payroll"."""
+    left = text[max(0, start - 90):start]
+    cut = max(left.rfind(ch) for ch in ".;!?\n")
+    return bool(_NEGATED_HANDOVER.search(left[cut + 1:]))
+
+
 def context_role(text: str, start: int, end: int,
                  tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
     """``excluded``, ``planned`` or None, read from cue words around the mention."""
     toks = tokens if tokens is not None else _tokens(text)
+    if is_handover_negated(text, start):
+        return "excluded"
     if _is_undecided(_left_clause(toks, start, limit=9)):
         return "planned"  # "hasn't decided who would handle customer contacts": still open (3a.3)
     if (_is_negated(_left_clause(toks, start, limit=6)) and not _DOUBLE_NEGATIVE.match(text[end:end + 60])
@@ -383,25 +436,43 @@ def _asks(text: str, end: int) -> bool:
 
 #: "The chat line has been pulled", "the hotline was shut down": a closure is the last word
 #: on that signal however often it was named before (3a.3, now not then).
+#: "Live chat and a Facebook page, both since discontinued", "which has since been retired": the
+#: closure may follow a list, with "since" in place of (or inside) the auxiliary.
 _CLOSED_AFTER = re.compile(
-    r"^[^.;!?\n]{0,25}?\b(?:has been|have been|had been|was|were|got|is being|are being|is now|are now)\s+"
+    r"^[^.;!?\n]{0,25}?\b(?:(?:has|have|had)(?: since| now)? been|was|were|got|is being|are being|is now|are now"
+    r"|(?:both|all|each|which|that|they|it)(?: (?:have|has|had|were|was))? (?:since|long since|now|since been))\s+"
     r"(?:pulled|shut|shut down|closed|closed down|discontinued|scrapped|removed|retired|taken down"
-    r"|switched off|turned off|axed|wound down|phased out)\b",
+    r"|switched off|turned off|axed|wound down|phased out|sunset|sunsetted|decommissioned|ended|terminated"
+    r"|paused|deactivated)\b",
+    re.IGNORECASE,
+)
+
+
+#: "We tried live chat but killed it after six months": the buyer ended it, told after the mention.
+_ENDED_AFTER = re.compile(
+    r"^[^.;!?\n]{0,30}?\b(?:but|then|and|so)\s+(?:we\s+|they\s+|i\s+)?(?:then\s+|later\s+|eventually\s+|quickly\s+)?"
+    r"(?:killed|dropped|scrapped|shut down|stopped|abandoned|ditched|discontinued|cancell?ed|closed"
+    r"|gave up on|pulled the plug on|switched off|turned off|got rid of)\s+(?:it|them|that|those)\b",
     re.IGNORECASE,
 )
 
 
 def is_closed(text: str, end: int) -> bool:
     """True when the words right after a mention say it was shut down or taken away."""
-    return bool(_CLOSED_AFTER.match(text[end:end + 80]))
+    after = text[end:end + 90]
+    return bool(_CLOSED_AFTER.match(after) or _ENDED_AFTER.match(after))
 
 
 _FUTURE_YEAR = re.compile(r"^\s*(?:in|by|from|during)\s+(?:q[1-4]\s+)?(20\d\d)\b", re.IGNORECASE)
 
 
 def right_cue_role(text: str, end: int) -> Optional[str]:
-    """A role stated *after* the mention ("phone is out of scope", "chat next year")."""
+    """A role stated *after* the mention ("phone is out of scope", "chat next year"). Not when
+    the mention ends its line: the next line is another item ("WhatsApp" above "Out of scope:")."""
     after = text[end:end + 60]
+    line_break = after.find("\n")
+    if line_break >= 0 and not after[:line_break].strip():
+        return None
     if _PLANNED_AFTER.match(after):  # before the "isn't" check: "isn't live yet" is a plan
         return "planned"
     year = _FUTURE_YEAR.match(after)
@@ -579,6 +650,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
+        if kind == "channel" and value == "email" and is_personal_address(text, end):
+            continue  # "Email: jane.doe@acme.org": how to reach the writer (3a.5)
         if value == "it_operations" and span.split()[:1] in (["it"], ["It"]):
             continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
         if kind in ROLE_TYPES:
@@ -613,6 +686,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
                              and float(d.get("confidence_role") or 0) >= MIN_ROLE_CONFIDENCE), None)
         elif kind == "sourcing" and value == "in_house" and _HISTORY & set(_left_clause(tokens, start, limit=12)):
             continue  # "before partnering with us, they handled it in-house": then, not now (3a.3)
+        elif kind == "sourcing" and _handover_negated_after(text, end):
+            continue  # "we don't need the vendor to do payroll": the work is negated, not the sourcing
         elif kind == "sourcing" and context_role(text, start, end, tokens) == "excluded":
             value = _FLIP_SOURCING[value]  # "not outsourcing any of it" means in-house
         extra: dict[str, Any] = {}
@@ -620,10 +695,13 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             extra["exclusive"] = True
         if kind == "process" and value == "complaints" and _PROGRAM.search(_clause_window(text, start, end)):
             extra["program"] = True
+        if kind == "goal" and role == "excluded" and _PROBLEM_GOAL & set(_WORDS_AFTER.findall(span.lower())):
+            role = None  # "stop the churn", "zero abandoned calls": the goal stated by its problem
         if kind in ROLE_TYPES and is_closed(text, end):
             role, extra["closed"] = "excluded", True
         mentions.append(Mention(kind, value, start, end, span, role, sources, extra))
     _mark_labels_offered_as_alternatives(text, mentions)
+    _apply_headings(text, mentions)
     _spread_list_roles(text, mentions)
     return _merge_language_lists(text, _reconcile(mentions, short=len(text.split()) <= PASSING_MIN_WORDS))
 
@@ -703,9 +781,64 @@ def _is_list_glue(gap: str) -> bool:
 
 
 MAX_LIST_GLUE = 24
+_ARTICLE = re.compile(r"\b(?:an?|the|our|their)\s", re.IGNORECASE)
+
+
+def _without_articles(gap: str) -> str:
+    """The gap between two listed mentions without articles ("chat and a Facebook page")."""
+    return _ARTICLE.sub(" ", gap) if len(gap) <= MAX_LIST_GLUE + 8 else gap
 #: Separators, then at most "and"/"or"/"nor" and a trailing "and"/"or", each followed by
 #: separators: every character has one place to go, so matching is linear.
 _LIST_GLUE = re.compile(r"^[\s,/&+]*(?:(?:and|or|nor)[\s,/&+]*(?:(?:and|or)\s*)?)?$", re.IGNORECASE)
+
+
+#: A heading that sets the role of the list under it: "Out of scope: IT operations, HR
+#: administration", "Future phase:" followed by bullets.
+_HEADING = re.compile(
+    r"(?:^|(?<=[\n.;!?\u2022]))[ \t*\u2022-]{0,6}(?:(?P<excluded>out of scope|out-of-scope|not in scope"
+    r"|outside (?:the |of )?scope|excluded(?: services| from (?:the )?scope)?|exclusions|not included"
+    r"|not required|not part of (?:the|this) (?:scope|contract|procurement))"
+    r"|(?P<planned>future (?:phases?|options?|scope|requirements?)|planned|later phases?"
+    r"|phase (?:2|two|ii)|optional(?: services| extras)?))[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BULLET_LINE = re.compile(r"[ \t]{0,8}(?:[-*\u2022]|\d{1,3}[.)])[ \t]{0,8}\S")
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+
+
+def _heading_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of the text each out-of-scope or future heading governs: the rest of
+    its sentence, or, when the heading ends its line, the bullet lines under it."""
+    spans = []
+    for found in _HEADING.finditer(text):
+        role = "excluded" if found.group("excluded") else "planned"
+        start = found.end()
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[start:line_end].strip():
+            stop = _SENTENCE_END.search(text, start)
+            spans.append((start, stop.start() if stop else len(text), role))
+            continue
+        end = line_end
+        while end < len(text):
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            if not _BULLET_LINE.match(text, end + 1, nxt):
+                break
+            end = nxt
+        spans.append((start, end, role))
+    return spans
+
+
+def _apply_headings(text: str, mentions: list[Mention]) -> None:
+    """Mentions listed under "Out of scope:" are withdrawn; under "Future phase:" planned."""
+    if ":" not in text:
+        return
+    for start, end, role in _heading_spans(text):
+        for m in mentions:
+            if start <= m.start < end and m.entity in ROLE_TYPES and m.role is None:
+                m.role = role
+                m.extra.pop("exclusive", None)
 
 
 def _spread_list_roles(text: str, mentions: list[Mention]) -> None:
@@ -721,6 +854,11 @@ def _spread_list_roles(text: str, mentions: list[Mention]) -> None:
                 cur.extra.pop("exclusive", None)
     for prev, cur in reversed(list(zip(mentions, mentions[1:]))):
         if prev.role is None and cur.role and prev.entity == cur.entity:
-            if _is_list_glue(text[prev.end:cur.start]) and right_cue_role(text, cur.end) == cur.role:
+            if not _is_list_glue(_without_articles(text[prev.end:cur.start])):
+                continue
+            if cur.extra.get("closed"):
+                prev.role, prev.extra["closed"] = cur.role, True  # "chat and a Facebook page, both since closed"
+                prev.extra.pop("exclusive", None)
+            elif right_cue_role(text, cur.end) == cur.role:
                 prev.role = cur.role
                 prev.extra.pop("exclusive", None)

@@ -49,13 +49,19 @@ class Check:
     #: drop only when both frame the mention: a cue before it and one right after ("a call centre can")
     framed_before: tuple[str, ...] = ()
     framed_after: tuple[str, ...] = ()
+    #: no drop when the mention ends in one of these work nouns and a list goes on right after
+    #: it: "payroll processing and employee calls" names two items, not the topic of the calls
+    work_item_in_a_list: frozenset[str] = frozenset()
 
     def applies(self, entity: str, value: str, surface: str) -> bool:
         if (entity, value) not in self.targets:
             return False
         return not self.forms or normalise(surface) in self.forms
 
-    def drops(self, before: Sequence[str], after: Sequence[str]) -> bool:
+    def drops(self, before: Sequence[str], after: Sequence[str], surface: str = "") -> bool:
+        if (self.work_item_in_a_list and after[:1] and after[0] in NEW_PHRASE
+                and normalise(surface).split()[-1:] and normalise(surface).split()[-1] in self.work_item_in_a_list):
+            return False
         if self.unless_near:  # read in the whole clause: "outsource our in-house payroll"
             if _has_cue(" " + " ".join(before) + " | " + " ".join(after) + " ", self.unless_near):
                 return False
@@ -92,7 +98,7 @@ def _check_from(raw: dict) -> Check:
             targets.add((entity, value))
     unknown = set(raw) - {"id", "principle", "applies_to", "forms", "window", "drop_if_before",
                           "drop_if_after", "keep_only_if_near", "becomes", "promote_if_near",
-                          "unless_near", "drop_if_framed_by"}
+                          "unless_near", "drop_if_framed_by", "work_item_in_a_list"}
     if unknown:
         raise ValueError(f"senses.yml {raw['id']}: unknown keys {sorted(unknown)}")
     if not raw.get("principle"):
@@ -108,6 +114,7 @@ def _check_from(raw: dict) -> Check:
         keep_only_if_near=cues("keep_only_if_near"), becomes=_becomes(raw, targets),
         promote_if_near=cues("promote_if_near"), unless_near=cues("unless_near"),
         framed_before=_framed(raw, "before"), framed_after=_framed(raw, "after"),
+        work_item_in_a_list=frozenset(cues("work_item_in_a_list")),
     )
 
 
@@ -189,7 +196,7 @@ def read_sense(entity: str, value: str, surface: str, tokens: Sequence[Token] | 
         if not check.applies(entity, value, surface):
             continue
         before = before or _clause_words(index, start, end)
-        if check.drops(*before):
+        if check.drops(*before, surface=surface):
             return None, check.id
         if check.promotes(*before):
             return check.becomes, check.id

@@ -336,6 +336,26 @@ def test_checklists_and_closures_withdraw(text, channel):
     assert _stances(text)[channel] == {"excluded"}
 
 
+@pytest.mark.parametrize("text,channel", [
+    ("We had live chat and a Facebook page, both since discontinued; now it's just the phones.", "chat"),
+    ("We had live chat and a Facebook page, both since discontinued; now it's just the phones.", "social"),
+    ("Email support, which has since been retired, used to take 200 tickets a week.", "email"),
+    ("We tried live chat but killed it after six months. It's phone only now.", "chat"),
+    ("We experimented with WhatsApp and then dropped it. Customers call us.", "messaging"),
+])
+def test_a_closure_told_after_the_mention_withdraws_it(text, channel):
+    assert _stances(text)[channel] == {"excluded"}
+
+
+@pytest.mark.parametrize("text,channel", [
+    ("We answer calls and then send them a follow-up email.", "email"),
+    ("Calls were dropped when the queue overflowed.", "voice"),
+    ("We offer chat and then hand the customer to a specialist.", "chat"),
+])
+def test_what_follows_a_mention_without_ending_it_keeps_it(text, channel):
+    assert _stances(text)[channel] == {None}
+
+
 def test_a_form_answer_needs_the_no_to_stand_alone():
     assert "excluded" not in _stances("Send questions by email no later than May 1.").get("email", {None})
 
