@@ -50,6 +50,7 @@ class Cues:
     predicate_break: FrozenSet[str]
     problem_goal_words: FrozenSet[str]
     shared_mailboxes: FrozenSet[str]
+    past_work: FrozenSet[str]
 
 
 _BIGRAMS = frozenset({"negation_bigrams", "not_negation"})

@@ -329,7 +329,8 @@ def is_lacked(words: list[str]) -> bool:
 #: "We don't need the vendor to do our payroll": the negation reaches the work through the
 #: hand-over ("need the vendor to"), however many words that takes.
 _NEGATED_HANDOVER = re.compile(
-    r"\b(?:don't|dont|do not|doesn't|does not|won't|will not|wouldn't|not)\s+(?:need|want|require|expect|ask)"
+    r"\b(?:don't|dont|do not|doesn't|does not|won't|will not|wouldn't|not)\s+(?:need|want|require|expect|ask"
+    r"|looking for|asking)"
     r"\s+(?:the|a|an|our|any|your)?\s*(?:vendor|provider|partner|contractor|supplier|agency|bpo|outsourcer"
     r"|company|firm|you|them)\s+to\s+(?:[\w'-]+\s+){0,3}$",
     re.IGNORECASE,
@@ -369,6 +370,18 @@ def is_handover_negated(text: str, start: int) -> bool:
     return bool(_NEGATED_HANDOVER.search(left[cut + 1:]))
 
 
+#: Words that put work in the past (cues.yml); "(previously First Billing Service)" is a former
+#: name, not past work.
+_PAST_WORK = _CUES.past_work
+_FORMER_NAME = re.compile(r"\((?:previously|formerly)\b|\b(?:previously|formerly) (?:known|named|called)\b",
+                          re.IGNORECASE)
+
+
+def _used_to(words: list[str]) -> bool:
+    """ "We used to answer Instagram DMs": past work."""
+    return any(a == "used" and b == "to" for a, b in zip(words, words[1:]))
+
+
 def context_role(text: str, start: int, end: int,
                  tokens: Optional[list[tuple[str, int, int]]] = None) -> Optional[str]:
     """``excluded``, ``planned`` or None, read from cue words around the mention."""
@@ -384,6 +397,9 @@ def context_role(text: str, start: int, end: int,
     if after:
         return after
     left_wide = _left_clause(toks, start, limit=9)
+    if (_PAST_WORK & set(left_wide[-8:]) or _used_to(left_wide[-8:])) and not _FORMER_NAME.search(
+            text, max(0, start - 60), start):
+        return "excluded"  # "previously the vendor also did data entry": then, not now (3a.3)
     if is_weighed(text, start, end, toks):
         return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
     if _plans(_left_clause(toks, start, limit=10)) or _FUTURE_TIME.search(" ".join(left_wide)):
@@ -448,6 +464,13 @@ _CLOSED_AFTER = re.compile(
 )
 
 
+#: "The phone line has been replaced by WhatsApp", "our email desk was folded into the phone line",
+#: "the Facebook page has been dormant since": the channel itself is gone (unless it is equipment).
+_REPLACED_AFTER = re.compile(
+    r"^[^.;!?\n]{0,25}?\b(?:(?:has|have|had)(?: since| now)? been|was|were|is now|are now|are|is)\s+"
+    r"(?:replaced|superseded|folded into|merged into|gone|dormant|inactive|retired)\b",
+    re.IGNORECASE,
+)
 #: "We tried live chat but killed it after six months": the buyer ended it, told after the mention.
 _ENDED_AFTER = re.compile(
     r"^[^.;!?\n]{0,30}?\b(?:but|then|and|so)\s+(?:we\s+|they\s+|i\s+)?(?:then\s+|later\s+|eventually\s+|quickly\s+)?"
@@ -457,10 +480,18 @@ _ENDED_AFTER = re.compile(
 )
 
 
+#: "The phone system was replaced": equipment, not the channel, so its closure says nothing.
+_EQUIPMENT_AFTER = re.compile(
+    r"[ \t]{0,3}(?:system|systems|platform|platforms|hardware|software|equipment|handsets|technology"
+    r"|switch|tools?|provider|vendor|contract)\b", re.IGNORECASE)
+
+
 def is_closed(text: str, end: int) -> bool:
     """True when the words right after a mention say it was shut down or taken away."""
     after = text[end:end + 90]
-    return bool(_CLOSED_AFTER.match(after) or _ENDED_AFTER.match(after))
+    if _CLOSED_AFTER.match(after) or _ENDED_AFTER.match(after):
+        return True
+    return bool(_REPLACED_AFTER.match(after)) and not _EQUIPMENT_AFTER.match(text, end)
 
 
 _FUTURE_YEAR = re.compile(r"^\s*(?:in|by|from|during)\s+(?:q[1-4]\s+)?(20\d\d)\b", re.IGNORECASE)

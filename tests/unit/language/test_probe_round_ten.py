@@ -60,6 +60,30 @@ def record(text: str) -> dict:
     # market context and plans
     ("Most retailers now offer live chat, but we only support customers by phone.", "CALL_CENTER", ["voice"]),
     ("For phase one we will use voice only; chat may come later.", "CALL_CENTER", ["voice"]),
+    # the past and other parties' work
+    ("The phone line has been replaced by WhatsApp.", "CONTACT_CENTER", ["messaging"]),
+    ("Our legacy fax and email order lines are gone since the new portal went live. Customers phone us "
+     "with order status questions.", "CALL_CENTER", ["voice"]),
+    ("We moved away from phone support in 2021 and now handle all requests through Zendesk tickets and "
+     "live chat.", "CONTACT_CENTER", ["chat", "email"]),
+    ("We used to answer Instagram DMs ourselves but stopped last year. Now we just need someone to pick "
+     "up the phone for order questions.", "CALL_CENTER", ["voice"]),
+    ("Data entry is handled by another vendor under a separate contract and is not part of this tender. "
+     "Services required: live chat and email support.", "CONTACT_CENTER", ["chat", "email"]),
+    ("Historically our old vendor also did data entry and invoicing for us. This RFP covers inbound "
+     "customer calls only.", "CALL_CENTER", ["voice"]),
+    # the buyer's own experience work, said other ways
+    ("Our CX team owns journey mapping and NPS analysis. We need an outsourced team for WhatsApp and "
+     "email support.", "CONTACT_CENTER", ["email", "messaging"]),
+    ("We keep quality monitoring and the knowledge base in-house. The partner will answer chat and email "
+     "from our app users.", "CONTACT_CENTER", ["chat", "email"]),
+    ("We are not looking for a partner to do QA or analytics, we have a team for that. Just 24/7 phone "
+     "coverage.", "CALL_CENTER", ["voice"]),
+    # controls: a former company name, work moved from the incumbent to the new provider
+    ("Background: First Mobile Trust (previously First Billing Service) wants a partner to run bill "
+     "processing and payment posting, and to take the billing calls.", "BPO", ["voice"]),
+    ("Our current vendor handles claims processing; we want to move it, and the claims calls, to a new "
+     "partner.", "BPO", ["voice"]),
     # names of contact work
     ("Customers text the office to reschedule.", "CONTACT_CENTER", ["sms"]),
     ("Customers write in through the contact page.", "CONTACT_CENTER", ["email"]),
@@ -94,6 +118,7 @@ def test_back_office_work_is_read(text, process):
     "Members phone to find out whether their prior auth was approved.",
     "Applicants phone and email chasing their loan applications.",
     "Our finance team handles invoicing; we need a partner for inbound calls.",
+    "Content moderation is done by another vendor; we want a partner for player support over chat and email.",
     "We don't need the vendor to do our payroll; we just need inbound phone support.",
     "Out of scope: IT operations, HR administration, accounts receivable. In scope: inbound calls.",
 ])
