@@ -85,7 +85,12 @@ def record(text: str) -> dict:
     ("Our current vendor handles claims processing; we want to move it, and the claims calls, to a new "
      "partner.", "BPO", ["voice"]),
     # names of contact work
-    ("Customers text the office to reschedule.", "CONTACT_CENTER", ["sms"]),
+    ("Incoming texts from customers are answered by the front desk.", "CONTACT_CENTER", ["sms"]),
+    # controls: words that only look like contact work
+    ("Please write in plain English; the text in section 3 applies.", "UNDETERMINED", []),
+    ("Cardiology is a growing service line for the hospital.", "UNDETERMINED", []),
+    ("Billing errors are the main reason why customers call; we need a partner to answer the phones.",
+     "CALL_CENTER", ["voice"]),
     ("Customers write in through the contact page.", "CONTACT_CENTER", ["email"]),
     ("Our customer service line is swamped.", "CALL_CENTER", ["voice"]),
     ("Clients can reach us on the help line.", "CALL_CENTER", ["voice"]),
