@@ -337,6 +337,13 @@ _NEGATED_HANDOVER = re.compile(
 )
 
 
+def is_handover_negated(text: str, start: int) -> bool:
+    """True when the mention is the work in "we don't need the vendor to do our payroll"."""
+    left = text[max(0, start - 90):start]
+    cut = max(left.rfind(ch) for ch in ".;!?\n")
+    return bool(_NEGATED_HANDOVER.search(left[cut + 1:]))
+
+
 _NEGATED_HANDOVER_AHEAD = re.compile(r"[ \t]{1,3}to[ \t]{1,3}", re.IGNORECASE)
 
 
@@ -363,13 +370,6 @@ def is_personal_address(text: str, end: int) -> bool:
     return not set(_LOCAL_PART.findall(found.group("local").lower())) & _SHARED_MAILBOXES
 
 
-def is_handover_negated(text: str, start: int) -> bool:
-    """True when the mention is the work in "we don't need the vendor to do our payroll"."""
-    left = text[max(0, start - 90):start]
-    cut = max(left.rfind(ch) for ch in ".;!?\n")
-    return bool(_NEGATED_HANDOVER.search(left[cut + 1:]))
-
-
 #: Words that put work in the past (cues.yml); "(previously First Billing Service)" is a former
 #: name, not past work.
 _PAST_WORK = _CUES.past_work
@@ -388,21 +388,24 @@ def context_role(text: str, start: int, end: int,
     toks = tokens if tokens is not None else _tokens(text)
     if is_handover_negated(text, start):
         return "excluded"
-    if _is_undecided(_left_clause(toks, start, limit=9)):
+    # One read of the clause: a shorter reach is the tail of a longer one (_left_clause stops
+    # at the same boundaries whatever its limit).
+    left = _left_clause(toks, start, limit=10)
+    left_wide = left[-9:]
+    if _is_undecided(left_wide):
         return "planned"  # "hasn't decided who would handle customer contacts": still open (3a.3)
-    if (_is_negated(_left_clause(toks, start, limit=6)) and not _DOUBLE_NEGATIVE.match(text[end:end + 60])
+    if (_is_negated(left[-6:]) and not _DOUBLE_NEGATIVE.match(text[end:end + 60])
             and not _DONE_BY_US.match(text[end:end + 40])):
         return "excluded"
     after = right_cue_role(text, end)
     if after:
         return after
-    left_wide = _left_clause(toks, start, limit=9)
-    if (_PAST_WORK & set(left_wide[-8:]) or _used_to(left_wide[-8:])) and not _FORMER_NAME.search(
+    if (_PAST_WORK & set(left[-8:]) or _used_to(left[-8:])) and not _FORMER_NAME.search(
             text, max(0, start - 60), start):
         return "excluded"  # "previously the vendor also did data entry": then, not now (3a.3)
     if is_weighed(text, start, end, toks):
         return "planned"  # "Should I offer live chat?": weighed, not yet in scope (3a.3)
-    if _plans(_left_clause(toks, start, limit=10)) or _FUTURE_TIME.search(" ".join(left_wide)):
+    if _plans(left) or _FUTURE_TIME.search(" ".join(left_wide)):
         if _HANDOVER & set(left_wide):
             return None  # "we plan to outsource our calls": the hand-over is planned, the calls are today's
         return "planned"
@@ -812,15 +815,15 @@ def _is_list_glue(gap: str) -> bool:
 
 
 MAX_LIST_GLUE = 24
+#: Separators, then at most "and"/"or"/"nor" and a trailing "and"/"or", each followed by
+#: separators: every character has one place to go, so matching is linear.
+_LIST_GLUE = re.compile(r"^[\s,/&+]*(?:(?:and|or|nor)[\s,/&+]*(?:(?:and|or)\s*)?)?$", re.IGNORECASE)
 _ARTICLE = re.compile(r"\b(?:an?|the|our|their)\s", re.IGNORECASE)
 
 
 def _without_articles(gap: str) -> str:
     """The gap between two listed mentions without articles ("chat and a Facebook page")."""
     return _ARTICLE.sub(" ", gap) if len(gap) <= MAX_LIST_GLUE + 8 else gap
-#: Separators, then at most "and"/"or"/"nor" and a trailing "and"/"or", each followed by
-#: separators: every character has one place to go, so matching is linear.
-_LIST_GLUE = re.compile(r"^[\s,/&+]*(?:(?:and|or|nor)[\s,/&+]*(?:(?:and|or)\s*)?)?$", re.IGNORECASE)
 
 
 #: A heading that sets the role of the list under it: "Out of scope: IT operations, HR

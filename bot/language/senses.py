@@ -58,13 +58,21 @@ class Check:
             return False
         return not self.forms or normalise(surface) in self.forms
 
-    def drops(self, before: Sequence[str], after: Sequence[str], surface: str = "") -> bool:
-        if (self.work_item_in_a_list and after[:1] and after[0] in NEW_PHRASE
-                and normalise(surface).split()[-1:] and normalise(surface).split()[-1] in self.work_item_in_a_list):
+    def _held_back(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        """An ``unless_near`` cue anywhere in the clause: "outsource our in-house payroll"."""
+        return bool(self.unless_near) and _has_cue(" " + " ".join(before) + " | " + " ".join(after) + " ",
+                                                   self.unless_near)
+
+    def _work_item_in_a_list(self, after: Sequence[str], surface: str) -> bool:
+        """The mention ends in a work noun and a list goes on right after it."""
+        if not (self.work_item_in_a_list and after[:1] and after[0] in NEW_PHRASE):
             return False
-        if self.unless_near:  # read in the whole clause: "outsource our in-house payroll"
-            if _has_cue(" " + " ".join(before) + " | " + " ".join(after) + " ", self.unless_near):
-                return False
+        last = normalise(surface).split()[-1:]
+        return bool(last) and last[0] in self.work_item_in_a_list
+
+    def drops(self, before: Sequence[str], after: Sequence[str], surface: str = "") -> bool:
+        if self._work_item_in_a_list(after, surface) or self._held_back(before, after):
+            return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "
         if _has_cue(left, self.drop_if_before) or _has_cue(right, self.drop_if_after):
@@ -78,9 +86,7 @@ class Check:
 
     def promotes(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """True when the words around call for ``becomes`` instead of the lexicon's value."""
-        if not self.becomes:
-            return False
-        if self.unless_near and _has_cue(" " + " ".join(before) + " | " + " ".join(after) + " ", self.unless_near):
+        if not self.becomes or self._held_back(before, after):
             return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "

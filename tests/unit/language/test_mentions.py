@@ -435,3 +435,6 @@ def test_left_clause_by_binary_search_reads_what_a_scan_of_the_whole_text_reads(
         for start in sorted({s for _w, s, _e in tokens} | {0, len(text)}):
             for limit in (6, 9, 12):
                 assert m._left_clause(tokens, start, limit) == scanned(tokens, start, limit)
+            # context_role reads the clause once and takes shorter reaches as its tail
+            for limit in (6, 8, 9):
+                assert m._left_clause(tokens, start, limit) == m._left_clause(tokens, start, 10)[-limit:]
