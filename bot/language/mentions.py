@@ -370,6 +370,29 @@ def is_personal_address(text: str, end: int) -> bool:
     return not set(_LOCAL_PART.findall(found.group("local").lower())) & _SHARED_MAILBOXES
 
 
+#: "Cell/WhatsApp: +27 82 555 0101" under a name: how to reach the writer, not a channel customers
+#: use (3a.5). A number is a contact detail when a sign-off comes shortly before it, or when its
+#: label names someone's own line (cell, mobile, direct); a desk's "Phone: 0800 …" or "WhatsApp:
+#: +44 …" on a contact page stays a channel.
+_NUMBER_AFTER = re.compile(
+    r"(?P<label>(?:[ \t]{0,2}/[ \t]{0,2}[A-Za-z]{1,12}){0,2})[ \t]{0,3}[:\u2013-][ \t]{0,3}\+?\(?\d[\d \t().-]{5,24}\d"
+)
+_LABEL_BEFORE = re.compile(r"(?P<label>(?:[A-Za-z]{1,12}[ \t]{0,2}/[ \t]{0,2}){1,2})$")
+_OWN_LINE = re.compile(r"\b(?:cell|cellphone|mobile|direct|personal|my)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"\b(?:regards|thanks|thank you|cheers|sincerely|best wishes|warm wishes|yours truly)\b",
+                       re.IGNORECASE)
+
+
+def is_contact_number(text: str, start: int, end: int) -> bool:
+    """True when a channel word labels a person's number ("Mobile | WhatsApp: +61 …" after "Thanks!")."""
+    found = _NUMBER_AFTER.match(text, end)
+    if found is None:
+        return False
+    before = _LABEL_BEFORE.search(text, max(0, start - 30), start)
+    label = (before.group("label") if before else "") + found.group("label")
+    return bool(_OWN_LINE.search(label) or _SIGN_OFF.search(text, max(0, start - 160), start))
+
+
 #: Words that put work in the past (cues.yml); "(previously First Billing Service)" is a former
 #: name, not past work.
 _PAST_WORK = _CUES.past_work
@@ -686,6 +709,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue
         if kind == "channel" and value == "email" and is_personal_address(text, end):
             continue  # "Email: jane.doe@acme.org": how to reach the writer (3a.5)
+        if kind == "channel" and value != "email" and is_contact_number(text, start, end):
+            continue  # "Cell/WhatsApp: +27 82 555 0101" under a name: the writer's number (3a.5)
         if value == "it_operations" and span.split()[:1] in (["it"], ["It"]):
             continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
         if kind in ROLE_TYPES:
@@ -737,6 +762,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
     _mark_labels_offered_as_alternatives(text, mentions)
     _apply_headings(text, mentions)
     _spread_list_roles(text, mentions)
+    _apply_back_references(text, mentions)
     return _merge_language_lists(text, _reconcile(mentions, short=len(text.split()) <= PASSING_MIN_WORDS))
 
 
@@ -873,6 +899,86 @@ def _apply_headings(text: str, mentions: list[Mention]) -> None:
             if start <= m.start < end and m.entity in ROLE_TYPES and m.role is None:
                 m.role = role
                 m.extra.pop("exclusive", None)
+
+
+#: "We added live chat in 2019. That service has since been discontinued.": a sentence that opens
+#: by pointing back ("that service", "both channels") and says it was shut down withdraws what the
+#: sentence before named: its last channel or process, or all of them after a plural (3a.3).
+_POINT_ONE = frozenset({"that", "this", "the"})
+_POINT_ALL = frozenset({"both", "these", "those", "all"})
+_POINTED_NOUNS = frozenset({"service", "channel", "option", "line", "offering", "program", "programme",
+                            "pilot", "trial", "team", "desk", "hotline", "helpline", "inbox", "mailbox"})
+_POINTED_PLURALS = frozenset({noun + "s" for noun in _POINTED_NOUNS}) | {"inboxes", "mailboxes"}
+#: A pointing noun that says which channel it means ("that line" is the phone, "the inbox" e-mail).
+_POINTED_CHANNEL = {"line": "voice", "hotline": "voice", "helpline": "voice", "inbox": "email",
+                    "mailbox": "email"}
+_CLOSING = frozenset({"discontinued", "closed", "shut", "retired", "ended", "dropped", "withdrawn",
+                      "scrapped", "axed", "stopped", "decommissioned", "abandoned", "cancelled", "canceled",
+                      "terminated", "sunset", "sunsetted", "phased", "wound", "removed", "deactivated",
+                      "disbanded"})
+_CLOSING_FILLER = frozenset({"has", "have", "had", "was", "were", "is", "are", "been", "got", "since", "now",
+                             "already", "recently", "long", "also", "then", "later", "quietly", "eventually",
+                             "finally", "permanently"})
+#: "That line is closed on weekends", "closed for the holidays": opening hours, not a shutdown.
+_HOURS_AFTER = frozenset({"on", "at", "for", "during", "over", "between", "from", "until", "till", "outside",
+                          "after", "before", "when", "while", "overnight", "weekends", "daily", "nightly",
+                          "each", "every", "today", "tonight", "temporarily", "early"})
+_SENTENCE_BREAKS = frozenset({".", "!", "?", ";", "\n"})
+
+
+def _closes_what_went_before(words: list[str]) -> Optional[str]:
+    """``all``, ``one``, or the channel a pointing noun names ("that line": ``voice``) when a
+    sentence's opening words point back and say it was shut down."""
+    if len(words) < 3:
+        return None
+    if words[0] in _POINT_ALL:
+        reach, at = "all", 1
+        if at < len(words) and words[at] in ("the", "of"):
+            at += 1
+            if at < len(words) and words[at] == "the":
+                at += 1
+    elif words[0] in _POINT_ONE:
+        reach, at = "one", 1
+    else:
+        return None
+    if at < len(words) and (words[at] in _POINTED_NOUNS or words[at] in _POINTED_PLURALS):
+        if words[at] in _POINTED_PLURALS:
+            reach = "all"
+        elif reach == "one":
+            reach = _POINTED_CHANNEL.get(words[at], "one")
+        at += 1
+    elif words[0] in _POINT_ONE:
+        return None  # "This was closed": too little to point at anything
+    for _ in range(4):
+        if at < len(words) and words[at] in _CLOSING_FILLER:
+            at += 1
+    if at >= len(words) or words[at] not in _CLOSING:
+        return None
+    if words[at] in ("closed", "shut") and at + 1 < len(words) and words[at + 1] in _HOURS_AFTER:
+        return None
+    return reach
+
+
+def _apply_back_references(text: str, mentions: list[Mention]) -> None:
+    """Withdraw what a sentence named when the next one opens "That service was discontinued"."""
+    if not any(w in text.lower() for w in _CLOSING):
+        return
+    tokens = _tokens(text)
+    bounds = [0] + [i + 1 for i, (w, _, _) in enumerate(tokens) if w in _SENTENCE_BREAKS] + [len(tokens)]
+    sentences = [(a, b) for a, b in zip(bounds, bounds[1:]) if b - a > 1 or (b > a and tokens[a][0]
+                                                                             not in _SENTENCE_BREAKS)]
+    for (prev_start, _), (start, _) in zip(sentences, sentences[1:]):
+        reach = _closes_what_went_before([w for w, _, _ in tokens[start:start + 12]])
+        if reach is None:
+            continue
+        lo, hi = tokens[prev_start][1], tokens[start][1]
+        named = [m for m in mentions
+                 if lo <= m.start < hi and m.entity in ("channel", "process") and m.role is None]
+        if reach not in ("all", "one"):
+            named = [m for m in named if m.value == reach]
+        for m in (named if reach == "all" else named[-1:]):
+            m.role, m.extra["closed"] = "excluded", True
+            m.extra.pop("exclusive", None)
 
 
 def _spread_list_roles(text: str, mentions: list[Mention]) -> None:

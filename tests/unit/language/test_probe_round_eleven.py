@@ -1,0 +1,78 @@
+"""Readings from the eleventh session's probes (spec 3a): a closure stated in the next sentence,
+the hiring steps of a job post, and a writer's own number in a signature. Each has controls
+that must keep their reading.
+
+Each case runs the lexicon, the sense checks, the cue reader and the rulebook, as the
+product does without DIET.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.assessment import assess
+from bot.domain.signals import Signals
+from bot.language.lexicon import load_lexicon
+from bot.language.mentions import resolve
+
+
+def record(text: str) -> dict:
+    mentions = resolve(text, [], load_lexicon())
+    return assess(Signals.from_entities([m.to_entity() for m in mentions], text=text)).to_record(text)
+
+
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.3: a sentence that points back and says it was shut down withdraws what came before
+    ("We offered live chat on the website until last spring. That service has been discontinued. "
+     "Today customers call our support line.", "CALL_CENTER", ["voice"]),
+    ("Customers used to reach us through Facebook Messenger and SMS. Both channels were shut down in "
+     "2022. Now we take calls and emails.", "CONTACT_CENTER", ["email", "voice"]),
+    ("We answer calls and chat. Those services were retired when we moved to the new portal, and we "
+     "now only answer email.", "CONTACT_CENTER", ["email"]),
+    # the pointing noun says which channel: "that line" is the phone, not the last one named
+    ("Our members call us and email us.\nThat line was closed in 2020, and now everything goes by email.",
+     "CONTACT_CENTER", ["email"]),
+    # controls: opening hours are not a shutdown; praise is not a closure
+    ("Customers call our help line and use web chat. The line is closed on weekends.",
+     "CONTACT_CENTER", ["chat", "voice"]),
+    ("We take calls and live chat. That service has been very popular.", "CONTACT_CENTER", ["chat", "voice"]),
+    ("We take calls and live chat. This was closed to new clients.", "CONTACT_CENTER", ["chat", "voice"]),
+    # 3a.5: how candidates are hired is not a channel the team answers customers on
+    ("Customer Service Representative (remote). You will answer customer emails and live chat for our "
+     "online store. Hiring process: a short phone screen, then a video interview with the team lead.",
+     "CONTACT_CENTER", ["chat", "email"]),
+    ("We're hiring a bookkeeper to reconcile accounts and process invoices. Apply by email; shortlisted "
+     "candidates get a phone interview.", "BPO", []),
+    ("Agents answer calls from members. Send your CV by email to jobs@example.org.", "CALL_CENTER", ["voice"]),
+    # controls: customers applying by phone, and agents who e-mail customers, stay channels
+    ("Customers can apply by phone or online, and we want a vendor to take those calls.",
+     "CALL_CENTER", ["voice"]),
+    ("Agents answer calls and reply to customer emails; apply with your CV.", "CONTACT_CENTER", ["email", "voice"]),
+    # 3a.5: a writer's own number under a sign-off is how to reach them
+    ("Looking for an answering service for my plumbing business. Regards, Tom Baker. "
+     "Cell/WhatsApp: +27 82 555 0101", "CALL_CENTER", ["voice"]),
+    ("Need someone to answer our phones after hours. Thanks! Mobile: 0412 555 222 | WhatsApp: +61 412 555 222",
+     "CALL_CENTER", ["voice"]),
+    ("Need a team to answer customer emails. Best regards, Sam. Tel: +1 (415) 555-0199",
+     "CONTACT_CENTER", ["email"]),
+    # controls: a desk's numbers on a contact page, and customers' WhatsApp, stay channels
+    ("Contact us: Phone: 0800 555 123, WhatsApp: +44 7700 900123, or email help@council.gov.uk. Our "
+     "advisers answer Monday to Friday.", "CONTACT_CENTER", ["email", "messaging", "voice"]),
+    ("Customers reach us on WhatsApp: +27 21 555 0000 and by phone. We want a partner to handle both.",
+     "CONTACT_CENTER", ["messaging", "voice"]),
+])
+def test_reading(text, model, channels):
+    got = record(text)
+    assert (got["recommendation"], sorted(got["channels"])) == (model, channels)
+
+
+def test_a_closure_pointing_back_is_shown_as_withdrawn_with_its_words():
+    got = record("We offered live chat until last spring. That service has been discontinued. "
+                 "Customers call us.")
+    assert {"signal": "excluded_channel:chat", "text": "live chat"} in [
+        {"signal": e["signal"], "text": e["text"]} for e in got["evidence"]]
+
+
+def test_a_singular_pointer_withdraws_only_the_last_thing_named():
+    got = record("Customers can text us or call. This option was dropped last year because of cost.")
+    assert got["channels"] == ["sms"]
