@@ -60,6 +60,21 @@ def record(text: str) -> dict:
      "advisers answer Monday to Friday.", "CONTACT_CENTER", ["email", "messaging", "voice"]),
     ("Customers reach us on WhatsApp: +27 21 555 0000 and by phone. We want a partner to handle both.",
      "CONTACT_CENTER", ["messaging", "voice"]),
+    # 3a.5: how a reporter got the news, documents delivered, and meetings are not channels
+    ("According to an email the CEO sent staff, the vendor will take over claims processing.", "BPO", []),
+    ("In an emailed statement the bank said its 80 call centre staff would move to Manila.",
+     "CALL_CENTER", ["voice"]),
+    ("The vendor will raise customer invoices and send them by email or post, and process vendor bills.",
+     "BPO", []),
+    ("A team took six weeks to learn the process from a draft manual and online calls. In scope was "
+     "accounts payable processing.", "BPO", []),
+    ("The councils will need to speak with one voice. Capita will run IT, HR and finance.", "BPO", []),
+    # controls: customers' e-mails, questions about bills, and customers' calls stay channels
+    ("Customers send us an email or call; in an email they usually attach their invoice.",
+     "CONTACT_CENTER", ["email", "voice"]),
+    ("Bills go out by post or email, and agents answer customer questions about them by email.",
+     "BPO", ["email"]),  # sending the bills out is billing work (3a.1); the questions are a channel
+    ("We take 4,000 online calls a month from customers through the web phone widget.", "CALL_CENTER", ["voice"]),
 ])
 def test_reading(text, model, channels):
     got = record(text)
