@@ -82,7 +82,8 @@ _PLANNED_AFTER = re.compile(
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:support|service|lines?)\s+)?(?:(?:is|are|'s|was|were)\s*)?"
     r"(?:(?P<neg>not|n't)\b"
-    r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to)\b)|off the table|gone|no longer"
+    r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to|faster|quickly|promptly|on time|late|sooner|earlier|each"
+    r"|every|weekly|monthly|daily|automatically|in bulk|by post|by mail|by email)\b)|off the table|gone|no longer"
     r"|dropped(?!\s+(?:by|to|below|from|sharply|\d|when|while|during|because|due|as|mid|halfway|before|on hold))"
     r"|cancelled|canceled|excluded|not needed|out of scope"
     r"|(?:[\w-]+\s+){0,3}(?:and\s+)?(?:rejected|ruled out|turned down|shelved|abandoned)\b)",
@@ -267,6 +268,22 @@ def _negates(word: str, nxt: str) -> bool:
     return word in _NEGATION or (word, nxt) in _NEGATION_BIGRAMS
 
 
+#: Words that carry a sentence on after an aside closes ("our people, not bots, answer calls").
+_ASIDE_RESUMES = frozenset({"answer", "answers", "handle", "handles", "take", "takes", "will", "shall", "to",
+                            "run", "runs", "respond", "responds", "staff", "staffs", "manage", "manages",
+                            "cover", "covers", "work", "works", "are", "is", "do", "does", "would", "must"})
+
+
+def _closes_an_aside(words: list[str], at: int) -> bool:
+    """True when the "not" at ``at`` opens a short aside between commas that the sentence then
+    resumes after ("agents, not subcontractors, to answer calls"); a list ("not phone, email or
+    chat") goes on with another item instead."""
+    for j in range(at + 2, min(at + 5, len(words) - 1)):
+        if words[j] == ",":
+            return words[j + 1] in _ASIDE_RESUMES
+    return False
+
+
 def _negation_at(words: list[str]) -> Optional[int]:
     """Where the negation that reaches the mention starts in ``words`` (None when none does)."""
     for i, w in enumerate(words):
@@ -276,6 +293,8 @@ def _negation_at(words: list[str]) -> Optional[int]:
         if (w, nxt) in _NEGATION_BIGRAMS:
             return i  # "we no longer do live chat": the bigram, not the determiner "no"
         if _negates(w, nxt):
+            if w == "not" and _closes_an_aside(words, i):
+                continue  # "trained agents, not subcontractors, answer the calls": an aside, closed
             if w == "zero" and i and words[i - 1] in _NUMBER_CONTEXT:
                 continue  # "NPS dropped below zero": a number
             if w in _DETERMINER_NEGATION and _VERB_BREAK & set(words[i + 1:]):

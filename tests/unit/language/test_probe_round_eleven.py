@@ -75,6 +75,40 @@ def record(text: str) -> dict:
     ("Bills go out by post or email, and agents answer customer questions about them by email.",
      "BPO", ["email"]),  # sending the bills out is billing work (3a.1); the questions are a channel
     ("We take 4,000 online calls a month from customers through the web phone widget.", "CALL_CENTER", ["voice"]),
+    # how offers reach the buyer in an RFQ is not a channel; telemarketing is voice work by nature
+    ("Send offers by email, by fax or by courier, quoting the RFQ number. UNICEF intends to buy "
+     "telemarketing services for donor stewardship.", "CALL_CENTER", []),
+    # texting leads is an SMS channel; pay-by-phone automation is not a staffed phone line
+    ("No pickup? Dial them again right away. Still nothing: leave a voicemail, then text them with "
+     "the template we provide.", "CONTACT_CENTER", ["sms", "voice"]),
+    ("Capita supplies the software behind the payment routes: the portal, automated phone payments "
+     "and Chip & PIN.", "UNDETERMINED", []),
+    # "nothing on the support line hours" changes nothing: the line stays a channel
+    ("What changes for you? Nothing on the support line hours, for now. An outside team answers "
+     "after hours.", "CALL_CENTER", ["voice"]),
+    ("We don't take phone calls, only email.", "CONTACT_CENTER", ["email"]),
+    # clerical casework worked by suppliers is a back-office queue
+    ("From July, outside suppliers will work through clerical cases and carry out part of the debt "
+     "collection.", "BPO", []),
+    # "sending bills out faster" is not billing withdrawn; "phone is out" still is
+    ("The contractor must start sending bills out faster. Drivers wait on the phone for ages.",
+     "CALL_CENTER", ["voice"]),
+    ("Phone is out; we only want chat.", "CONTACT_CENTER", ["chat"]),
+    # RFP wording: the work asked "for the Department" is still the work; a unit named right after
+    # the process ("the claims office") is still a unit
+    ("The Contractor shall process claims for the Department.", "BPO", []),
+    ("The Contractor shall provide staff, equipment and facilities to process claims for the Department.",
+     "BPO", []),
+    ("Members phone the claims office; agents answer about 900 calls a week.", "CALL_CENTER", ["voice"]),
+    # an aside between commas ("not subcontractors") does not withdraw what follows it
+    ("The vendor will use trained agents, not subcontractors, to answer calls and emails.",
+     "CONTACT_CENTER", ["email", "voice"]),
+    ("Our people, not bots, answer calls and chats.", "CONTACT_CENTER", ["chat", "voice"]),
+    ("We do not offer phone, email or chat; only the web portal.", "UNDETERMINED", []),
+    # the buyer's own shared services or offshore arm keeps the work in-house (no BPO)
+    ("The client operates its own shared services center, where accounts payable for the whole country "
+     "is processed.", "UNDETERMINED", []),
+    ("The insurer moved claims calls to its own offshore arm in India.", "CALL_CENTER", ["voice"]),
 ])
 def test_reading(text, model, channels):
     got = record(text)
