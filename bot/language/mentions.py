@@ -80,8 +80,8 @@ _PLANNED_AFTER = re.compile(
 #: "out" withdraws a mention ("phone is out"), but not "calls out of hours" (a time) or
 #: "calls out to a partner" (a hand-over).
 _EXCLUDED_AFTER = re.compile(
-    r"^\s*(?:(?:support|service|lines?)\s+)?(?:(?:is|are|'s|was|were)\s*)?"
-    r"(?:(?P<neg>not|n't)\b"
+    r"^\s*(?:(?:support|service|lines?|inquiries|enquiries|queries|requests|contacts|channels?|queues?)\s+)?"
+    r"(?:(?:is|are|'s|was|were)\s*)?(?:(?P<neg>not|n't)\b"
     r"|out\b(?!\s+(?:of\s+(?:[\w-]+\s+)?hours|to|faster|quickly|promptly|on time|late|sooner|earlier|each"
     r"|every|weekly|monthly|daily|automatically|in bulk|by post|by mail|by email)\b)|off the table|gone|no longer"
     r"|dropped(?!\s+(?:by|to|below|from|sharply|\d|when|while|during|because|due|as|mid|halfway|before|on hold))"
@@ -531,10 +531,40 @@ _EQUIPMENT_AFTER = re.compile(
     r"|switch|tools?|provider|vendor|contract)\b", re.IGNORECASE)
 
 
+#: "Email support will be discontinued at contract start": a closure announced for the future.
+_WILL_CLOSE_AFTER = re.compile(
+    r"^[^.;!?\n]{0,25}?\b(?:will|shall|is to|are to)(?: soon)? be\s+(?:discontinued|phased out|retired"
+    r"|decommissioned|shut down|closed down|switched off|turned off|withdrawn|sunset|sunsetted)\b",
+    re.IGNORECASE,
+)
+#: "The email channel closed in 2022": a channel noun that closed at a time, with no auxiliary.
+_CLOSED_NOUN_AFTER = re.compile(
+    r"^\s*(?:channel|channels|line|lines|service|support|desk|inbox|queue|option|offering)\s+"
+    r"(?:closed|shut down|ended|was discontinued|were discontinued|was retired|was closed|was shut down)\s+"
+    r"(?:in (?:19|20)\d\d|last year|years ago|back in)\b",
+    re.IGNORECASE,
+)
+#: "Email inquiries are handled by Department staff", "payment processing will remain with the
+#: Department's Finance Division": the buyer keeps that work, so it is not this provider's (3a.2).
+_KEPT_BY_BUYER_AFTER = re.compile(
+    r"^\s*(?:(?:inquiries|enquiries|queries|requests|contacts|support|processing|work|tasks)\s+)?"
+    r"(?:(?:is|are|will be|will continue to be|shall be|shall continue to be|continue to be|remains?|will remain)\s+"
+    r"(?:handled|answered|managed|processed|performed|done|worked)(?:\s+in-house)?\s+by\s+(?:the\s+)?"
+    r"(?:department|city|county|state|agency|authority|district|client|owner|university|commission|board|council"
+    r"|hospital|ministry|trust)(?:'s)?\s+(?:own\s+)?(?:staff|employees|personnel|team|teams)\b"
+    r"|(?:will\s+)?remains?\s+with\s+the\s+(?:department|city|county|state|agency|authority|district|client"
+    r"|owner|university|commission|board|council|hospital|ministry|trust)\b"
+    r"|(?:is|are|remains?)\s+the\s+responsibility\s+of\s+the\s+(?:department|city|county|state|agency|authority"
+    r"|district|client|owner|university|commission|board|council|hospital|ministry|trust)\b)",
+    re.IGNORECASE,
+)
+
+
 def is_closed(text: str, end: int) -> bool:
     """True when the words right after a mention say it was shut down or taken away."""
     after = text[end:end + 90]
-    if _CLOSED_AFTER.match(after) or _ENDED_AFTER.match(after):
+    if (_CLOSED_AFTER.match(after) or _ENDED_AFTER.match(after) or _CLOSED_NOUN_AFTER.match(after)
+            or _WILL_CLOSE_AFTER.match(after)):
         return True
     return bool(_REPLACED_AFTER.match(after)) and not _EQUIPMENT_AFTER.match(text, end)
 
@@ -554,7 +584,7 @@ def right_cue_role(text: str, end: int) -> Optional[str]:
     year = _FUTURE_YEAR.match(after)
     if year and int(year.group(1)) >= date.today().year:  # "email in 2000" is history, still in use
         return "planned"
-    if _excluded_after(after):
+    if _excluded_after(after) or _KEPT_BY_BUYER_AFTER.match(text[end:end + 120]):
         return "excluded"
     return None
 
@@ -617,6 +647,46 @@ def _span_len(e: Mapping[str, Any]) -> int:
     return int(e["end"]) - int(e["start"])
 
 
+#: "The Contractor shall answer the Retirement System's member services line", "staff the poison
+#: control line": a telephone line named by what it is for, which the provider is asked to answer
+#: or staff, is the phone (3a.4), whatever words name it.
+_LINE_VERBS = frozenset({"answer", "answers", "answered", "answering", "staff", "staffs", "staffed", "staffing",
+                         "operate", "operates", "operating", "man", "mans", "manned", "manning", "cover",
+                         "covers", "covering", "monitor", "monitors", "monitoring"})
+_LINE_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "that", "your", "his", "her"})
+#: Lines that are not telephone lines, and lines of another channel ("the chat line").
+_NOT_PHONE_LINES = frozenset({
+    "product", "production", "assembly", "front", "bottom", "credit", "supply", "picket", "fine", "time",
+    "party", "plot", "story", "punch", "tag", "head", "dead", "guide", "base", "top", "finish", "start",
+    "starting", "bus", "rail", "train", "metro", "subway", "tram", "ferry", "shipping", "power", "fiber",
+    "fibre", "data", "dsl", "broadband", "chat", "text", "texting", "sms", "email", "e-mail", "whatsapp",
+    "business", "budget", "pipe", "sewer", "gas", "service"})
+_LINE_WORDS_MAX = 5
+
+
+def staffed_lines(text: str) -> list[dict[str, Any]]:
+    """Raw voice entities for "<verb> the <words> line" (see ``_NOT_PHONE_LINES`` for the exceptions)."""
+    if "line" not in text.lower():
+        return []
+    toks = _tokens(text)
+    found = []
+    for i, (word, _start, end) in enumerate(toks):
+        if word not in ("line", "lines") or i < 2 or toks[i - 1][0] in _NOT_PHONE_LINES:
+            continue
+        for det in range(i - 1, max(0, i - 1 - _LINE_WORDS_MAX), -1):
+            w = toks[det][0]
+            if w in _LINE_DETERMINERS:
+                if det > 0 and toks[det - 1][0] in _LINE_VERBS and det < i - 1:
+                    first = max(det + 1, i - 2)
+                    found.append({"entity": "channel", "value": "voice", "start": toks[first][1], "end": end,
+                                  "text": text[toks[first][1]:end], "extractor": MATCHER_NAME,
+                                  "staffed_line": True})
+                break
+            if not (w[:1].isalnum()):
+                break  # punctuation: the noun phrase ended
+    return found
+
+
 def _usable(entities: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for e in entities:
@@ -677,7 +747,10 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
     or "emailed" resolve even when only the lemma is a known form.
     """
     lex = lexicon or load_lexicon()
-    raw = _usable(list(entities) + lex.find(text))
+    found = lex.find(text)
+    found += [e for e in staffed_lines(text)
+              if not any(f["entity"] == "channel" and f["start"] < e["end"] and e["start"] < f["end"] for f in found)]
+    raw = _usable(list(entities) + found)
     lexical = [e for e in raw if e.get("extractor") in LEXICON_EXTRACTORS]
     learned = [e for e in raw if e.get("extractor") not in LEXICON_EXTRACTORS]
     chosen = _pick_lexicon(lexical, learned)
@@ -724,6 +797,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         # ("internal" is not "internally", "insights" is not "nights").
         fuzzy = ent.get("extractor") not in LEXICON_EXTRACTORS and len(span.split()) == 1
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
+        if ent.get("staffed_line"):
+            value = "voice"  # "answer the member services line" (staffed_lines), not the LINE app
         if value is None:
             continue
         if kind == "channel" and value == "email" and is_personal_address(text, end):

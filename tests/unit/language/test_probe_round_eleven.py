@@ -109,6 +109,73 @@ def record(text: str) -> dict:
     ("The client operates its own shared services center, where accounts payable for the whole country "
      "is processed.", "UNDETERMINED", []),
     ("The insurer moved claims calls to its own offshore arm in India.", "CALL_CENTER", ["voice"]),
+    # second probe round (RFP clauses, e-mails to a vendor): staffed lines, closures announced or
+    # stated after a channel noun, work the buyer keeps, small talk, internal tools, contract
+    # management, someone else's back office or QA, and work asked in verbs; with controls
+    ("The Contractor shall answer the Retirement System's member services line.",
+     'CALL_CENTER', ['voice']),
+    ('The Contractor shall staff the poison control line 24 hours a day.',
+     'CALL_CENTER', ['voice']),
+    ('The vendor will run the production line and answer emails from customers.',
+     'CONTACT_CENTER', ['email']),
+    ('The Contractor shall operate the chat line for residents.',
+     'CONTACT_CENTER', ['chat']),
+    ('The Contractor shall answer the customer service line. Email support will be discontinued at contract start.',
+     'CALL_CENTER', ['voice']),
+    ('The Contractor shall answer the customer service line. Chat inquiries are not part of this Contract.',
+     'CALL_CENTER', ['voice']),
+    ('The Contractor shall answer the customer service line. The email channel closed in 2022.',
+     'CALL_CENTER', ['voice']),
+    ('The phone line closed at 5pm on Fridays; customers email us over the weekend.',
+     'CONTACT_CENTER', ['email', 'voice']),
+    ('Calls will be ended in a polite, professional way, and agents answer emails too.',
+     'CONTACT_CENTER', ['email', 'voice']),
+    ('The Contractor shall answer the customer service line. Email inquiries are handled by Department staff.',
+     'CALL_CENTER', ['voice']),
+    ("The Contractor shall answer the customer service line. Payment processing will remain with the "
+     "Department's Finance Division.",
+     'CALL_CENTER', ['voice']),
+    ('The Contractor shall answer the customer service line and respond to email inquiries within one business day.',
+     'CONTACT_CENTER', ['email', 'voice']),
+    ('Hi Joe, great chatting with you today. As I mentioned on the phone, we need coverage for our '
+     'toll-free line overnight.',
+     'CALL_CENTER', ['voice']),
+    ('Quick follow-up to our Zoom call: we are still mapping our requirements.',
+     'UNDETERMINED', []),
+    ('Customers chat with agents on our website and call us.',
+     'CONTACT_CENTER', ['chat', 'voice']),
+    ('We use Salesforce, Slack and Zendesk internally. Our reps answer about 300 calls a day.',
+     'CALL_CENTER', ['voice']),
+    ('Our team uses Slack and email to coordinate shifts internally. Customers only reach us by phone.',
+     'CALL_CENTER', ['voice']),
+    ('Our agents work roughly 200 Zendesk tickets from customers each day.',
+     'CONTACT_CENTER', ['email']),
+    ("The Contract Manager shall be reachable by telephone and email during business hours. The "
+     "Contractor shall answer the Authority's customer service line.",
+     'CALL_CENTER', ['voice']),
+    ('The Contractor shall answer calls and respond to customer emails. The Project Manager shall be '
+     'available by phone and email.',
+     'CONTACT_CENTER', ['email', 'voice']),
+    ("My wife handles all the billing and accounts receivable; I'm looking for a phone answering service.",
+     'CALL_CENTER', ['voice']),
+    ('Our parent company runs payroll and AP centrally. We need a customer phone line answered.',
+     'CALL_CENTER', ['voice']),
+    ("We want a provider to run payroll for our 200 clients and answer their employees' calls.",
+     'BPO', ['voice']),
+    ('The last BPO we used did our quality assurance program. We need phone and chat support.',
+     'CONTACT_CENTER', ['chat', 'voice']),
+    ("We want phone and chat support, and we'd like the provider to run the quality assurance program as well.",
+     'CX_BPO', ['chat', 'voice']),
+    ('We want to hand off our invoicing and payroll to you.',
+     'BPO', []),
+    ('The Contractor shall answer the benefits line and shall identify the top reasons for calls '
+     'each month and recommend changes.',
+     'CX_BPO', ['voice']),
+    ('The Contractor shall open and sort incoming correspondence, scan documents, and route them to caseworkers.',
+     'BPO', []),
+    ('The Contractor shall verify the identity of applicants by checking submitted documents against '
+     'state databases.',
+     'BPO', []),
 ])
 def test_reading(text, model, channels):
     got = record(text)
