@@ -162,7 +162,15 @@ def render_report(nlu: dict[str, Any] | None, summary: dict[str, Any],
 
 def run_eval(model: Path, skip_nlu: bool = False, peer=None) -> int:
     from bot.rasa_ext.parser import ScopeParser
-    from bot.runtime.realtext_eval import evaluate_splits, load_cv, render_section, scopebot_predictor, write_errors
+    from bot.runtime.realtext_eval import (
+        buyer_text_scores,
+        evaluate_splits,
+        load_cv,
+        render_buyer_texts,
+        render_section,
+        scopebot_predictor,
+        write_errors,
+    )
 
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     nlu = None
@@ -177,6 +185,8 @@ def run_eval(model: Path, skip_nlu: bool = False, peer=None) -> int:
     splits = evaluate_splits(scopebot_predictor(parser), peer)
     write_errors(splits)
     realtext = render_section(splits, load_cv())
+    realtext += render_buyer_texts(buyer_text_scores(scopebot_predictor(parser)),
+                                   buyer_text_scores(peer) if peer else None)
     results = evaluate_cases(parser, load_cases())
     summary = summarise_cases(results)
     failures = [r for r in results if "recommendation" in r.wrong_fields]

@@ -37,6 +37,10 @@ from bot.runtime.realtext import (
 
 Predictor = Callable[[list[str]], list[Mapping[str, Any]]]
 CV_RESULTS = RESULTS_DIR / "crossval_realtext.json"
+#: 150 buyer texts a helper wrote from the spec alone, before the eleventh session's fixes were
+#: scored and without seeing the engine: e-mails, RFP clauses, forum posts, case studies. Never
+#: tuned on; only their aggregate figures are reported.
+BUYER_TEXTS = PROJECT_ROOT / "heldout" / "buyer_texts.jsonl"
 FOLDS = 5
 
 
@@ -51,6 +55,32 @@ def peer_predictor(classify: Callable[[str], str], channels: Callable[[str], set
     def predict(texts: list[str]) -> list[Mapping[str, Any]]:
         return [{"recommendation": classify(t), "channels": sorted(channels(t))} for t in texts]
     return predict
+
+
+def load_buyer_texts(path: Path = BUYER_TEXTS) -> list[dict[str, Any]]:
+    """The blind buyer texts: ``id``, ``style``, ``text``, gold ``label`` and ``channels``."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def buyer_text_scores(predict: Predictor, cases: Optional[list[dict[str, Any]]] = None) -> dict[str, float]:
+    """Label and exact channel-set accuracy on the blind buyer texts (aggregate only, by design)."""
+    cases = cases if cases is not None else load_buyer_texts()
+    records = predict([c["text"] for c in cases])
+    labels = sum(r["recommendation"] == c["label"] for c, r in zip(cases, records))
+    chans = sum(sorted(r.get("channels") or []) == sorted(c["channels"]) for c, r in zip(cases, records))
+    return {"n": len(cases), "label_accuracy": labels / len(cases), "channel_accuracy": chans / len(cases)}
+
+
+def render_buyer_texts(ours: Mapping[str, float], peer: Optional[Mapping[str, float]]) -> list[str]:
+    """The report's section on the blind buyer texts, beside the keyword script."""
+    kw = (f"{peer['label_accuracy']:.3f} / {peer['channel_accuracy']:.3f}" if peer else "")
+    return ["## Blind buyer texts (hand-written, never tuned on)", "",
+            f"`heldout/buyer_texts.jsonl`: {int(ours['n'])} texts in the registers buyers paste (e-mails, RFP "
+            "clauses, forum posts, case studies, press, job posts), written by a helper from the spec alone "
+            "without seeing the engine, before the eleventh session's fixes were scored. Nobody tunes on "
+            "them; only these aggregate figures are printed.", "",
+            "| set | label accuracy / exact channel sets (scopebot) | keywords |", "|---|---|---|",
+            f"| blind buyer texts | **{ours['label_accuracy']:.3f}** / {ours['channel_accuracy']:.3f} | {kw} |", ""]
 
 
 def evaluate_splits(ours: Predictor, peer: Optional[Predictor]) -> dict[str, dict[str, Scores]]:

@@ -15,7 +15,7 @@ import yaml
 from bench.keyword_baseline import channels, classify
 from bot.runtime.evaluation import evaluate_cases, load_cases, summarise_cases
 from bot.runtime.realtext import load, score
-from bot.runtime.realtext_eval import peer_predictor, scopebot_predictor
+from bot.runtime.realtext_eval import buyer_text_scores, peer_predictor, scopebot_predictor
 
 FLOORS = yaml.safe_load((Path(__file__).parents[1] / "quality_floors.yml").read_text(encoding="utf-8"))
 
@@ -48,3 +48,9 @@ def test_chat_style_cases_floor(parser):
     summary = summarise_cases(evaluate_cases(parser, load_cases()))
     accuracy = summary["fields"]["recommendation"]["accuracy"]
     assert accuracy >= FLOORS["chat_style_cases"]["recommendation_accuracy"], summary["per_model"]
+
+
+def test_blind_buyer_texts_floor(parser):
+    """The 150 hand-written buyer texts nobody tuned on (heldout/buyer_texts.jsonl), aggregate only."""
+    scores = buyer_text_scores(scopebot_predictor(parser))
+    assert scores["label_accuracy"] >= FLOORS["blind_buyer_texts"]["label_accuracy"], scores

@@ -10,15 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.assessment import assess
-from bot.domain.signals import Signals
-from bot.language.lexicon import load_lexicon
-from bot.language.mentions import resolve
-
-
-def record(text: str) -> dict:
-    mentions = resolve(text, [], load_lexicon())
-    return assess(Signals.from_entities([m.to_entity() for m in mentions], text=text)).to_record(text)
+from tests.unit.language.reading import record
 
 
 @pytest.mark.parametrize("text,model,channels", [
@@ -148,6 +140,8 @@ def record(text: str) -> dict:
      'CALL_CENTER', ['voice']),
     ('Our team uses Slack and email to coordinate shifts internally. Customers only reach us by phone.',
      'CALL_CENTER', ['voice']),
+    ("Our charity's supporter care team handles phone and email internally. We plan to add live chat "
+     "next spring.", 'CONTACT_CENTER', ['email', 'voice']),  # in-house work, not internal tools
     ('Our agents work roughly 200 Zendesk tickets from customers each day.',
      'CONTACT_CENTER', ['email']),
     ("The Contract Manager shall be reachable by telephone and email during business hours. The "
