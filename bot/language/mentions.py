@@ -682,7 +682,7 @@ def staffed_lines(text: str) -> list[dict[str, Any]]:
                                   "text": text[toks[first][1]:end], "extractor": MATCHER_NAME,
                                   "staffed_line": True})
                 break
-            if not (w[:1].isalnum()):
+            if not w[:1].isalnum():
                 break  # punctuation: the noun phrase ended
     return found
 
@@ -1055,12 +1055,14 @@ def _closes_what_went_before(words: list[str]) -> Optional[str]:
 
 def _apply_back_references(text: str, mentions: list[Mention]) -> None:
     """Withdraw what a sentence named when the next one opens "That service was discontinued"."""
-    if not any(w in text.lower() for w in _CLOSING):
+    lowered = text.lower()
+    if not any(w in lowered for w in _CLOSING):
         return
     tokens = _tokens(text)
     bounds = [0] + [i + 1 for i, (w, _, _) in enumerate(tokens) if w in _SENTENCE_BREAKS] + [len(tokens)]
-    sentences = [(a, b) for a, b in zip(bounds, bounds[1:]) if b - a > 1 or (b > a and tokens[a][0]
-                                                                             not in _SENTENCE_BREAKS)]
+    # sentences as token ranges; a range holding only a break (". \n") is no sentence
+    sentences = [(a, b) for a, b in zip(bounds, bounds[1:])
+                 if any(tokens[k][0] not in _SENTENCE_BREAKS for k in range(a, b))]
     for (prev_start, _), (start, _) in zip(sentences, sentences[1:]):
         reach = _closes_what_went_before([w for w, _, _ in tokens[start:start + 12]])
         if reach is None:
