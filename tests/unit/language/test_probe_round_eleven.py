@@ -170,6 +170,20 @@ from tests.unit.language.reading import record
     ('The Contractor shall verify the identity of applicants by checking submitted documents against '
      'state databases.',
      'BPO', []),
+    # what bidders or applicants have done elsewhere is not scope; paying the contractor is not
+    # billing or collections work; controls: what the contractor shall do, and residents' debts
+    ("The Contractor shall answer the Department's customer service line. Offerors shall describe "
+     "their experience providing email, chat and social media support to other clients.", "CALL_CENTER", ["voice"]),
+    ("The Contractor shall answer the customer service line. EVALUATION CRITERIA: (a) experience "
+     "with claims processing and data entry, 10 points.", "CALL_CENTER", ["voice"]),
+    ("The Contractor shall answer calls and shall also provide chat support, drawing on its "
+     "experience serving other public-sector clients.", "CONTACT_CENTER", ["chat", "voice"]),
+    ("The County seeks proposals for customer support services. Invoices shall be paid monthly in "
+     "arrears.", "UNDETERMINED", []),
+    ("The County seeks proposals for customer support services. Any collection of overpayments "
+     "from the Contractor shall be by offset.", "UNDETERMINED", []),
+    ("The vendor shall collect overdue payments from residents by phone and post payments to accounts.",
+     "BPO", ["voice"]),
 ])
 def test_reading(text, model, channels):
     got = record(text)
