@@ -664,11 +664,11 @@ _NOT_PHONE_LINES = frozenset({
 _LINE_WORDS_MAX = 5
 
 
-def staffed_lines(text: str) -> list[dict[str, Any]]:
+def staffed_lines(text: str, tokens: Optional[list[tuple[str, int, int]]] = None) -> list[dict[str, Any]]:
     """Raw voice entities for "<verb> the <words> line" (see ``_NOT_PHONE_LINES`` for the exceptions)."""
     if "line" not in text.lower():
         return []
-    toks = _tokens(text)
+    toks = tokens if tokens is not None else _tokens(text)
     found = []
     for i, (word, _start, end) in enumerate(toks):
         if word not in ("line", "lines") or i < 2 or toks[i - 1][0] in _NOT_PHONE_LINES:
@@ -747,8 +747,9 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
     or "emailed" resolve even when only the lemma is a known form.
     """
     lex = lexicon or load_lexicon()
+    tokens = _tokens(text)  # read once: the staffed lines, the cues and the back references use it
     found = lex.find(text)
-    found += [e for e in staffed_lines(text)
+    found += [e for e in staffed_lines(text, tokens)
               if not any(f["entity"] == "channel" and f["start"] < e["end"] and e["start"] < f["end"] for f in found)]
     raw = _usable(list(entities) + found)
     lexical = [e for e in raw if e.get("extractor") in LEXICON_EXTRACTORS]
@@ -772,7 +773,6 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue  # DIET alone on "lines": the matcher never reads the app name into it either
         candidates.append((d, [d]))
 
-    tokens = _tokens(text)
     token_index = TokenIndex.of(tokens)
     mentions: list[Mention] = []
     for ent, diet_twins in sorted(candidates, key=lambda c: c[0]["start"]):
@@ -856,7 +856,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
     _mark_labels_offered_as_alternatives(text, mentions)
     _apply_headings(text, mentions)
     _spread_list_roles(text, mentions)
-    _apply_back_references(text, mentions)
+    _apply_back_references(text, mentions, tokens)
     return _merge_language_lists(text, _reconcile(mentions, short=len(text.split()) <= PASSING_MIN_WORDS))
 
 
@@ -1053,12 +1053,11 @@ def _closes_what_went_before(words: list[str]) -> Optional[str]:
     return reach
 
 
-def _apply_back_references(text: str, mentions: list[Mention]) -> None:
+def _apply_back_references(text: str, mentions: list[Mention], tokens: list[tuple[str, int, int]]) -> None:
     """Withdraw what a sentence named when the next one opens "That service was discontinued"."""
     lowered = text.lower()
     if not any(w in lowered for w in _CLOSING):
         return
-    tokens = _tokens(text)
     bounds = [0] + [i + 1 for i, (w, _, _) in enumerate(tokens) if w in _SENTENCE_BREAKS] + [len(tokens)]
     # sentences as token ranges; a range holding only a break (". \n") is no sentence
     sentences = [(a, b) for a, b in zip(bounds, bounds[1:])

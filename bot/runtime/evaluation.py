@@ -182,11 +182,11 @@ def run_eval(model: Path, skip_nlu: bool = False, peer=None) -> int:
             if (out / png).exists():
                 shutil.copy(out / png, REPORT_DIR / png)
     parser = ScopeParser(model)
-    splits = evaluate_splits(scopebot_predictor(parser), peer)
+    ours = scopebot_predictor(parser)
+    splits = evaluate_splits(ours, peer)
     write_errors(splits)
     realtext = render_section(splits, load_cv())
-    realtext += render_buyer_texts(buyer_text_scores(scopebot_predictor(parser)),
-                                   buyer_text_scores(peer) if peer else None)
+    realtext += render_buyer_texts(buyer_text_scores(ours), buyer_text_scores(peer) if peer else None)
     results = evaluate_cases(parser, load_cases())
     summary = summarise_cases(results)
     failures = [r for r in results if "recommendation" in r.wrong_fields]
