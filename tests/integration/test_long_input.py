@@ -70,6 +70,10 @@ def test_a_long_message_is_parsed_in_pieces_with_bounded_memory(processor, parse
 
 
 def test_the_event_loop_keeps_running_while_a_long_message_is_parsed(processor):
+    """Two longest messages parsed back to back: together they take well over a second on these
+    machines (one alone came to 0.96 s once the resolver stopped tokenising a chunk three times).
+    A loop blocked by a parse would stall for a whole parse, about half the total, so the longest
+    gap must also stay far below that, not only below a second."""
     proc, _original, loop = processor
     text = scope_section(MAX_MESSAGE_CHARS)
 
@@ -87,7 +91,8 @@ def test_the_event_loop_keeps_running_while_a_long_message_is_parsed(processor):
 
         ticker = asyncio.ensure_future(tick())
         started = time.monotonic()
-        await offload.parse_message(proc, UserMessage(text, sender_id="long-input"))
+        for _ in range(2):
+            await offload.parse_message(proc, UserMessage(text, sender_id="long-input"))
         took = time.monotonic() - started
         done.set()
         await ticker
@@ -95,3 +100,4 @@ def test_the_event_loop_keeps_running_while_a_long_message_is_parsed(processor):
 
     took, longest_gap = loop.run_until_complete(both())
     assert longest_gap < 1.0 < took, (longest_gap, took)  # parsed in the background, for more than a second
+    assert longest_gap < took / 8, (longest_gap, took)  # no stall as long as one of the two parses
