@@ -73,7 +73,8 @@ def test_the_event_loop_keeps_running_while_a_long_message_is_parsed(processor):
     """Two longest messages parsed back to back: together they take well over a second on these
     machines (one alone came to 0.96 s once the resolver stopped tokenising a chunk three times).
     A loop blocked by a parse would stall for a whole parse, about half the total, so the longest
-    gap must also stay far below that, not only below a second."""
+    gap must also stay under a quarter of the total (a loaded CI machine delayed one tick by a
+    third of a second), not only below a second."""
     proc, _original, loop = processor
     text = scope_section(MAX_MESSAGE_CHARS)
 
@@ -100,4 +101,4 @@ def test_the_event_loop_keeps_running_while_a_long_message_is_parsed(processor):
 
     took, longest_gap = loop.run_until_complete(both())
     assert longest_gap < 1.0 < took, (longest_gap, took)  # parsed in the background, for more than a second
-    assert longest_gap < took / 8, (longest_gap, took)  # no stall as long as one of the two parses
+    assert longest_gap < took / 4, (longest_gap, took)  # no stall as long as one of the two parses (~took/2)
