@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Iterator
@@ -12,12 +11,7 @@ from typing import Iterator
 import pytest
 
 from bot.rasa_ext import action_faults
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.ports import free_port
 
 
 class _Rejects(BaseHTTPRequestHandler):
@@ -69,7 +63,7 @@ def test_an_unreachable_action_server_is_noted_and_the_error_still_reaches_rasa(
     from rasa.shared.exceptions import RasaException
 
     with pytest.raises(RasaException):  # Rasa's processor catches this and goes on, as before the patch
-        _run_remote_action(f"http://127.0.0.1:{_free_port()}/webhook")
+        _run_remote_action(f"http://127.0.0.1:{free_port()}/webhook")
     assert action_faults.failed_actions() == ["action_assess"]
     assert action_faults.action_failed([]) is True
     assert action_faults.action_failed([{"text": "something Rasa said anyway"}]) is True
@@ -93,7 +87,7 @@ def test_failures_are_noted_only_for_a_watched_turn(patched):
 
     def other_turn() -> list:
         with pytest.raises(RasaException):
-            _run_remote_action(f"http://127.0.0.1:{_free_port()}/webhook")
+            _run_remote_action(f"http://127.0.0.1:{free_port()}/webhook")
         return action_faults.failed_actions()
 
     import contextvars
