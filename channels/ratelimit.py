@@ -8,8 +8,14 @@ what a person typing ever sends, so only scripts meet them::
     SCOPEBOT_RATE_LIMIT=off                                  # load tests (make bench)
     SCOPEBOT_RATE_LIMIT="conversation=60/60,client=600/60,slack_user=30/60"   # the defaults
 
-Buckets live in this process's memory (bounded: the least recently used keys are forgotten
-first), so with several replicas each one applies the limits to what it receives.
+With ``REDIS_URL`` set (the production profile) the buckets live in Redis, so every replica
+behind the load balancer draws on one budget per key: two replicas do not allow twice the
+limit. Each take is one atomic Lua script on Redis's own clock; keys are hashed (no address or
+conversation id is stored in the clear) and expire once their bucket would be full again. If
+Redis cannot be reached, the replica falls back to its own memory for a few seconds (the
+limits still hold, per process) rather than failing or stalling the message. Without Redis the
+buckets live in this process's memory (bounded: the least recently used keys are forgotten
+first).
 
 The client is the peer's address. Behind a trusted reverse proxy it is the nearest address
 in ``X-Forwarded-For`` that is not itself a trusted proxy (the header is read from the right,
@@ -22,6 +28,8 @@ and has no client limit.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 import os
 import threading
@@ -31,8 +39,10 @@ from dataclasses import dataclass
 from ipaddress import ip_address, ip_network
 from typing import Callable, Mapping, Optional
 
-__all__ = ["Rule", "Buckets", "RateLimits", "client_key", "trusted_proxies", "RATE_LIMIT_ENV",
+__all__ = ["Rule", "Buckets", "RedisBuckets", "RateLimits", "client_key", "trusted_proxies", "RATE_LIMIT_ENV",
            "TRUSTED_PROXIES_ENV", "DEFAULT_RULES"]
+
+logger = logging.getLogger(__name__)
 
 RATE_LIMIT_ENV = "SCOPEBOT_RATE_LIMIT"
 TRUSTED_PROXIES_ENV = "SCOPEBOT_TRUSTED_PROXIES"
@@ -89,15 +99,85 @@ class Buckets:
             return wait
 
 
-class RateLimits:
-    """The limits of one process, from ``SCOPEBOT_RATE_LIMIT`` (None for a kind: no limit)."""
+#: One token bucket take, atomically, on Redis's clock (the replicas' clocks need not agree).
+#: KEYS[1] the bucket; ARGV: capacity, refill per second, seconds to keep an idle bucket.
+#: Returns the seconds to wait as a string (a Lua number would come back truncated to an integer).
+_TAKE = """
+local capacity, rate, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local saved = redis.call('HMGET', KEYS[1], 'tokens', 'when')
+local tokens = tonumber(saved[1]) or capacity
+local when = tonumber(saved[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - when) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'when', tostring(now))
+redis.call('EXPIRE', KEYS[1], keep)
+return tostring(wait)
+"""
 
-    def __init__(self, rules: Mapping[str, Optional[Rule]]) -> None:
-        self.buckets = {kind: Buckets(rule) for kind, rule in rules.items() if rule is not None}
+
+class RedisBuckets:
+    """:class:`Buckets` shared by every replica through Redis (same ``take``, same answers).
+
+    The Redis calls are short and synchronous, like the duplicate filter's (:mod:`channels.dedup`):
+    a local Redis answers in well under a millisecond. Timeouts are short, and after a failure the
+    process uses its own :class:`Buckets` for :attr:`RETRY_AFTER_S` before trying Redis again, so
+    an unreachable Redis costs at most one short wait now and then, never one per message.
+    """
+
+    RETRY_AFTER_S = 5.0
+
+    def __init__(self, rule: Rule, client, kind: str, prefix: str = "scopebot:ratelimit:",
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.rule = rule
+        self.client = client
+        self._prefix = f"{prefix}{kind}:"
+        self._clock = clock
+        self._rate = rule.count / rule.seconds
+        # an idle bucket is full again after `seconds`; keep it a little longer, then let it go
+        self._keep = max(1, math.ceil(rule.seconds * 2))
+        self._fallback = Buckets(rule, clock=clock)
+        self._redis_again_at = 0.0
+        self._script = client.register_script(_TAKE)
+
+    @classmethod
+    def from_url(cls, url: str, rule: Rule, kind: str) -> RedisBuckets:
+        import redis
+
+        return cls(rule, redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5), kind)
+
+    def _key(self, key: str) -> str:
+        return self._prefix + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def take(self, key: str) -> float:
+        """0 when ``key`` may go ahead (and count it), else seconds until it may."""
+        import redis
+
+        if self._clock() >= self._redis_again_at:
+            try:
+                return float(self._script(keys=[self._key(key)],
+                                          args=[self.rule.count, repr(self._rate), self._keep]))
+            except redis.RedisError as exc:
+                self._redis_again_at = self._clock() + self.RETRY_AFTER_S
+                logger.warning("Redis rate limits unavailable (%s); this process counts on its own "
+                               "for %.0f s", type(exc).__name__, self.RETRY_AFTER_S)
+        return self._fallback.take(key)
+
+
+class RateLimits:
+    """The limits, from ``SCOPEBOT_RATE_LIMIT`` (None for a kind: no limit): in this process's
+    memory, or shared by every replica through Redis when ``REDIS_URL`` is set."""
+
+    def __init__(self, rules: Mapping[str, Optional[Rule]], redis_url: Optional[str] = None) -> None:
+        self.buckets: dict[str, Buckets | RedisBuckets] = {
+            kind: RedisBuckets.from_url(redis_url, rule, kind) if redis_url else Buckets(rule)
+            for kind, rule in rules.items() if rule is not None}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> RateLimits:
-        return cls(parse_rules(env.get(RATE_LIMIT_ENV)))
+        return cls(parse_rules(env.get(RATE_LIMIT_ENV)), (env.get("REDIS_URL") or "").strip() or None)
 
     def check(self, **keys: Optional[str]) -> Optional[int]:
         """None when every named key (``conversation=``, ``client=``, ``slack_user=``) is within its

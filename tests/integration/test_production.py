@@ -510,6 +510,34 @@ def test_slack_duplicates_are_dropped_across_replicas(redis_url):
     assert down.first_time(event_id) is True and down.first_time(event_id) is False
 
 
+def test_rate_limits_are_shared_by_replicas_through_redis(redis_url):
+    """Two replicas built from the same REDIS_URL draw on one budget per key, so N replicas no
+    longer allow N times the limit; keys are hashed and expire; without Redis each process
+    still limits on its own, and an unreachable Redis neither raises nor stalls a message."""
+    import redis
+
+    from channels.ratelimit import RATE_LIMIT_ENV, Buckets, RateLimits, RedisBuckets
+
+    env = {"REDIS_URL": redis_url, RATE_LIMIT_ENV: "conversation=3/60,client=off,slack_user=off"}
+    first, second = RateLimits.from_env(env), RateLimits.from_env(env)
+    assert isinstance(first.buckets["conversation"], RedisBuckets)
+    me = f"rest:limit-{uuid.uuid4().hex}"
+    answers = [first.check(conversation=me), second.check(conversation=me), first.check(conversation=me)]
+    assert answers == [None, None, None]
+    assert second.check(conversation=me) == 20 and first.check(conversation=me) == 20  # 1 per 20 s
+    assert first.check(conversation=me + "-other") is None  # another conversation has its own budget
+
+    keys = [k.decode() for k in redis.Redis.from_url(redis_url).keys("scopebot:ratelimit:conversation:*")]
+    assert keys and not any(me in k for k in keys)  # hashed, not the conversation id
+    assert all(0 < redis.Redis.from_url(redis_url).ttl(k) <= 120 for k in keys)
+
+    assert isinstance(RateLimits.from_env({RATE_LIMIT_ENV: "conversation=3/60"}).buckets["conversation"], Buckets)
+    down = RateLimits.from_env({**env, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    started = time.monotonic()
+    assert [down.check(conversation=me) for _ in range(4)] == [None, None, None, 20]
+    assert time.monotonic() - started < 2
+
+
 # ----- the conversation lock and Slack claims, shared by replicas through Redis ---------------------
 def test_concurrent_turns_of_one_conversation_on_two_replicas_are_stored_once_in_order(replicas, database_url):
     """Six messages of one conversation sent at the same moment, three to each replica: the
