@@ -15,10 +15,12 @@ MODEL_PREFIX = "scopebot-"
 #: hash of these, so "train only when the data changed" is a file-exists check. The
 #: lexicon reaches the model through the generated data/nlu/lookups.yml; the resolver's
 #: code is loaded at run time, not stored in the model, so editing it needs no retraining.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu/spacy_pipeline.py")
-#: ...except the real-text corpus itself: what training reads of it is the generated
-#: data/nlu/realtext.yml (train and dev), so adding test items never retrains.
-NOT_TRAINING_INPUTS = ("data/realtext",)
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu/spacy_pipeline.py",
+                   "bot/language/relevance.py", "bot/nlu/mention_relevance.py")
+#: ...except the corpus files training never reads: DIET learns from the generated
+#: data/nlu/realtext.yml and the relevance reader from train.jsonl and dev.jsonl, so adding
+#: test items never retrains.
+NOT_TRAINING_INPUTS = ("data/realtext/test.jsonl", "data/realtext/test.lock", "data/realtext/second_pass.jsonl")
 
 
 def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
@@ -29,7 +31,7 @@ def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
         for f in files:
             if f.suffix in (".pyc",) or "__pycache__" in f.parts:
                 continue
-            if any(f.relative_to(root).as_posix().startswith(p + "/") for p in NOT_TRAINING_INPUTS):
+            if f.relative_to(root).as_posix() in NOT_TRAINING_INPUTS:
                 continue
             digest.update(str(f.relative_to(root)).encode())
             digest.update(f.read_bytes())

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
+import yaml
+
 from bot.config.paths import PROJECT_ROOT, RESULTS_DIR
 from bot.domain.assessment import assess
 from bot.runtime.realtext import (
@@ -108,14 +110,35 @@ def _fold_data(workdir: Path, train_items: list[Item]) -> Path:
     return data
 
 
+def _fold_config(workdir: Path, train_items: list[Item]) -> Path:
+    """The project's config, with the relevance reader learning from this fold's items only.
+
+    The reader reads corpus files rather than Rasa's training data (it needs whole texts and
+    their gold sets); left at its default it would learn from every train and dev item,
+    the held-out fold's included.
+    """
+    corpus = workdir / "relevance.jsonl"
+    lines = (json.dumps({"text": item.text, **dict(item.gold)}) for item in train_items)
+    corpus.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    readers = [c for c in config["pipeline"] if c["name"].endswith("MentionRelevance")]
+    for component in readers:
+        component["corpus_files"] = [str(corpus)]
+    path = workdir / "config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def _fold_fingerprint(k: int, folds: int, train_items: list[Item]) -> str:
-    """What a fold model depends on: the config, the chat-style data and its real sentences."""
+    """What a fold model depends on: the config, the relevance reader's code, the chat-style
+    data and its real texts."""
     import hashlib
 
     from bot.runtime.realtext_training import training_yaml
 
     digest = hashlib.sha256(f"{k}/{folds}".encode())
-    digest.update((PROJECT_ROOT / "config.yml").read_bytes())
+    for name in ("config.yml", "bot/language/relevance.py", "bot/nlu/mention_relevance.py"):
+        digest.update((PROJECT_ROOT / name).read_bytes())
     for f in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
         if f.name != "realtext.yml":
             digest.update(f.read_bytes())
@@ -155,9 +178,10 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, retrain: bool =
             with tempfile.TemporaryDirectory(prefix=f"scopebot-cv{k}-") as tmp:
                 work = Path(tmp)
                 data = _fold_data(work, rest)
+                config = _fold_config(work, rest)
                 started = time.perf_counter()
                 subprocess.run([rasa_bin(), "train", "nlu", "--nlu", str(data), "--config",
-                                str(PROJECT_ROOT / "config.yml"), "--out", str(work / "models"),
+                                str(config), "--out", str(work / "models"),
                                 "--fixed-model-name", f"fold{k}"],
                                cwd=PROJECT_ROOT, env=rasa_env(), check=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -133,3 +133,43 @@ def test_on_another_rasa_release_the_batch_path_is_left_out_and_says_so(trained_
     assert other.batched is False
     assert "written for Rasa 3.6.x, but Rasa 3.7.2 is installed" in caplog.text
     assert other.parse("We answer phone calls and emails").signals.channels == frozenset({"voice", "email"})
+
+
+# ----- the learned relevance reader (bot/language/relevance.py) inside the model -------------
+CATALOGUE = ("The centre opened in Halifax in 2009 with a small bilingual team. Services at the site include "
+             "sales, customer care, retention and back office, but its main strength is technical support, "
+             "delivered over voice, chat, email and, more recently, social media. More than 400 agents now work "
+             "there across three shifts, and the operator says it plans to hire another hundred people next "
+             "year as new clients sign up for its services in the region.")
+
+
+def _stored_reader(model):
+    import tarfile
+
+    from bot.language.relevance import RelevanceReader
+
+    with tarfile.open(model) as archive:
+        name = next(n for n in archive.getnames() if n.endswith("/relevance.json"))
+        return RelevanceReader.from_json(archive.extractfile(name).read().decode("utf-8"))
+
+
+def test_the_model_sets_aside_what_its_reader_scores_as_context_in_long_texts_only(parser, trained_model):
+    """The reader stored in the model is the one that runs: in a long text, the mentions it scores
+    as context are gone from the parse, and nothing it would set aside is left; a chat-length
+    line with the same words keeps every one of them."""
+    from bot.language.lexicon import load_lexicon
+    from bot.language.mentions import resolve
+
+    reader = _stored_reader(trained_model)
+    assert reader.trained_on["texts"] > 1000 and reader.applies_to(CATALOGUE)
+    lexical = [m.to_entity() for m in resolve(CATALOGUE, [], load_lexicon())]
+    aside = {(lexical[i]["entity"], lexical[i]["start"]) for i in reader.set_aside(CATALOGUE, lexical)}
+    assert aside, "the reader sets nothing aside in a provider's catalogue of services"
+    _, kept = resolver_entities(parser, CATALOGUE)
+    assert not aside & {(e["entity"], e["start"]) for e in kept}
+    assert reader.set_aside(CATALOGUE, kept) == []
+
+    line = "Services at the site include sales, customer care and retention, delivered over voice, chat and email."
+    assert not reader.applies_to(line)
+    s = parser.parse(line).signals
+    assert s.channels == {"voice", "chat", "email"} and "retention" in s.processes

@@ -1,0 +1,115 @@
+"""Rasa graph component: sets aside the resolver's mentions that a learned reader scores as context.
+
+Runs right after :class:`bot.nlu.signal_resolver.SignalResolver`. Training reads the real-text
+corpus files named in its config (train and dev by default; cross-validation passes each
+fold's own file), reads every text with the lexicon and the rules, fits
+:mod:`bot.language.relevance` on the gold signal sets, and stores the weights in the model.
+At run time it removes, from a long message's resolver entities, the current channels,
+processes and goals scored below the threshold. Raw extractor entities are left alone; they
+are what ``rasa test nlu`` scores per extractor and nothing downstream reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.config.paths import PROJECT_ROOT
+from bot.language.lexicon import load_lexicon
+from bot.language.mentions import RESOLVER_NAME, resolve
+from bot.language.relevance import FEATURES_VERSION, Example, RelevanceReader, train, without_context
+from bot.nlu.parse import prepare
+
+logger = logging.getLogger(__name__)
+WEIGHTS = "relevance.json"
+
+
+def corpus_examples(files: List[str]) -> List[Example]:
+    """Every text of the corpus ``files``, cut as the bot cuts a message, read by the lexicon and rules."""
+    lexicon = load_lexicon()
+    out: List[Example] = []
+    for name in files:
+        path = Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            gold = {k: frozenset(raw.get(k) or ()) for k in ("channels", "processes", "goals")}
+            _text, parts, _maps, _cut = prepare([raw["text"]])[0]
+            out += [Example(part, [m.to_entity() for m in resolve(part, [], lexicon)], gold) for part in parts]
+    return out
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
+)
+class MentionRelevance(GraphComponent):
+    """The learned reading of long texts (spec 3a: work in scope, or context)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            # corpus files (JSON Lines, relative to the project) the reader learns from
+            "corpus_files": ["data/realtext/train.jsonl", "data/realtext/dev.jsonl"],
+            "c": 1.0,  # inverse regularisation strength of the logistic regression
+            "threshold": 0.5,  # a mention scored below this is set aside
+            "min_words": None,  # only longer messages are read (None: the spec's long description)
+            "features_version": FEATURES_VERSION,  # part of the config, so a new version retrains
+        }
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 reader: Optional[RelevanceReader] = None) -> None:
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self.reader = reader
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> MentionRelevance:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on the corpus files (``training_data`` is Rasa's; the gold sets are in the corpus)."""
+        settings = {k: self._config[k] for k in ("c", "threshold") if self._config.get(k) is not None}
+        if self._config.get("min_words") is not None:
+            settings["min_words"] = int(self._config["min_words"])
+        self.reader = train(corpus_examples(list(self._config["corpus_files"])), **settings)
+        with self._storage.write_to(self._resource) as directory:
+            (directory / WEIGHTS).write_text(self.reader.to_json(), encoding="utf-8")
+        logger.info("relevance reader trained on %s", self.reader.trained_on)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> MentionRelevance:
+        with model_storage.read_from(resource) as directory:
+            reader = RelevanceReader.from_json((directory / WEIGHTS).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, reader)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text: Optional[str] = message.get(TEXT)
+            entities = message.get(ENTITIES) or []
+            if not text or self.reader is None or not self.reader.applies_to(text):
+                continue
+            resolved = [e for e in entities if e.get("extractor") == RESOLVER_NAME]
+            kept = without_context(self.reader, text, resolved)
+            if len(kept) < len(resolved):
+                kept_ids = {id(e) for e in kept}
+                message.set(ENTITIES, [e for e in entities
+                                       if e.get("extractor") != RESOLVER_NAME or id(e) in kept_ids])
+        return messages

@@ -1,0 +1,94 @@
+"""The learned relevance reader: what it learns from, what it sets aside, and what it never touches."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.signals import PASSING_MIN_WORDS
+from bot.language.relevance import (
+    FEATURES_VERSION,
+    Example,
+    RelevanceReader,
+    TextView,
+    features,
+    in_scope,
+    labelled_mentions,
+    train,
+    without_context,
+)
+
+FILLER = " ".join(["The department will review every proposal received before the closing date."] * 8)
+
+
+def _mention(text: str, words: str, entity: str, value: str, **extra: object) -> dict:
+    start = text.index(words)
+    return {"entity": entity, "value": value, "start": start, "end": start + len(words), "text": words,
+            "extractor": "SignalResolver", **extra}
+
+
+def _example(text: str, in_gold: bool) -> Example:
+    ent = _mention(text, "email", "channel", "email")
+    return Example(text, [ent], {"channels": frozenset({"email"} if in_gold else set())})
+
+
+def _corpus() -> list[Example]:
+    """Email answered by agents is scope; email in a reporter's by-line sentence is context."""
+    scope = [f"Agents must answer every customer email within {n} hours. {FILLER}" for n in range(2, 22)]
+    context = [f"The company said in an email to reporters that {n} jobs are affected. {FILLER}"
+               for n in range(2, 22)]
+    return [_example(t, True) for t in scope] + [_example(t, False) for t in context]
+
+
+def test_features_read_the_sentence_around_the_mention_and_the_text():
+    text = "Background first. Agents answer customer email promptly. Nothing else here."
+    ent = _mention(text, "email", "channel", "email")
+    f = features(TextView.of(text, [ent]), ent)
+    assert f["L=customer"] == 1 and f["R=promptly"] == 1 and f["channel:email|L=answer"] == 1
+    assert "L=background" not in f and "R=nothing" not in f  # other sentences are not the window
+    assert f["D=background"] > 0  # ...but the text's vocabulary is there, faintly
+    assert f["count=1"] == 1 and f["span=email"] == 1
+
+
+def test_only_current_channels_processes_and_goals_are_scored():
+    assert in_scope({"entity": "channel", "value": "email"})
+    assert not in_scope({"entity": "channel", "value": "email", "role": "planned"})
+    assert not in_scope({"entity": "industry", "value": "telecom"})
+    xs, ys = labelled_mentions([_example("We answer email.", True), _example("We answer email.", False)])
+    assert len(xs) == 2 and ys == [True, False]
+
+
+def test_it_learns_scope_from_context_and_sets_aside_only_in_long_texts():
+    reader = train(_corpus())
+    assert reader.trained_on == {"texts": 40, "mentions": 40, "in_scope": 20}
+    unseen_context = f"A spokesperson said in an email that the site will close. {FILLER}"
+    unseen_scope = f"Agents must answer each customer email quickly. {FILLER}"
+    ctx = [_mention(unseen_context, "email", "channel", "email")]
+    scope = [_mention(unseen_scope, "email", "channel", "email")]
+    assert reader.set_aside(unseen_context, ctx) == [0]
+    assert reader.set_aside(unseen_scope, scope) == []
+    assert without_context(reader, unseen_context, ctx) == []
+    short = "A spokesperson said in an email that the site will close."
+    assert len(short.split()) <= PASSING_MIN_WORDS
+    assert reader.set_aside(short, [_mention(short, "email", "channel", "email")]) == []  # chat lines: untouched
+    planned = [_mention(unseen_context, "email", "channel", "email", role="planned")]
+    assert reader.set_aside(unseen_context, planned) == []
+    assert without_context(None, unseen_context, ctx) == ctx
+
+
+def test_stored_weights_score_the_same_and_another_version_is_refused():
+    reader = train(_corpus())
+    again = RelevanceReader.from_json(reader.to_json())
+    text = f"A spokesperson said in an email that the site will close. {FILLER}"
+    ent = _mention(text, "email", "channel", "email")
+    f = features(TextView.of(text, [ent]), ent)
+    assert again.probability(f) == pytest.approx(reader.probability(f), abs=1e-4)
+    assert (again.threshold, again.min_words, again.trained_on) == (reader.threshold, reader.min_words,
+                                                                    reader.trained_on)
+    stale = reader.to_json().replace(f'"features_version": {FEATURES_VERSION}', '"features_version": 0')
+    with pytest.raises(ValueError, match="retrain"):
+        RelevanceReader.from_json(stale)
+
+
+def test_training_needs_both_kinds_of_mention():
+    with pytest.raises(ValueError, match="both"):
+        train([_example(f"Agents answer email. {FILLER}", True)])
