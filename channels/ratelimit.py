@@ -142,12 +142,6 @@ class RedisBuckets:
         self._redis_again_at = 0.0
         self._script = client.register_script(_TAKE)
 
-    @classmethod
-    def from_url(cls, url: str, rule: Rule, kind: str) -> RedisBuckets:
-        import redis
-
-        return cls(rule, redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5), kind)
-
     def _key(self, key: str) -> str:
         return self._prefix + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -171,8 +165,14 @@ class RateLimits:
     memory, or shared by every replica through Redis when ``REDIS_URL`` is set."""
 
     def __init__(self, rules: Mapping[str, Optional[Rule]], redis_url: Optional[str] = None) -> None:
+        client = None
+        if redis_url:
+            import redis
+
+            # one client (one connection pool) for every kind of limit
+            client = redis.Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self.buckets: dict[str, Buckets | RedisBuckets] = {
-            kind: RedisBuckets.from_url(redis_url, rule, kind) if redis_url else Buckets(rule)
+            kind: RedisBuckets(rule, client, kind) if client is not None else Buckets(rule)
             for kind, rule in rules.items() if rule is not None}
 
     @classmethod
