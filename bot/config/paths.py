@@ -15,8 +15,10 @@ MODEL_PREFIX = "scopebot-"
 #: hash of these, so "train only when the data changed" is a file-exists check. The
 #: lexicon reaches the model through the generated data/nlu/lookups.yml; the resolver's
 #: code is loaded at run time, not stored in the model, so editing it needs no retraining.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu/spacy_pipeline.py",
-                   "bot/language/relevance.py", "bot/nlu/mention_relevance.py")
+#: Code whose changes change what training produces (the spaCy pipeline's build, the relevance
+#: reader's features and training); cross-validation's fold models depend on it too.
+MODEL_CODE = ("bot/nlu/spacy_pipeline.py", "bot/language/relevance.py", "bot/nlu/mention_relevance.py")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", *MODEL_CODE)
 #: ...except the corpus files training never reads: DIET learns from the generated
 #: data/nlu/realtext.yml and the relevance reader from train.jsonl and dev.jsonl, so adding
 #: test items never retrains.

@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Optional
 
 import yaml
 
-from bot.config.paths import PROJECT_ROOT, RESULTS_DIR
+from bot.config.paths import MODEL_CODE, PROJECT_ROOT, RESULTS_DIR
 from bot.domain.assessment import assess
 from bot.runtime.realtext import (
     CONFIDENCE_LEVELS,
@@ -130,14 +130,14 @@ def _fold_config(workdir: Path, train_items: list[Item]) -> Path:
 
 
 def _fold_fingerprint(k: int, folds: int, train_items: list[Item]) -> str:
-    """What a fold model depends on: the config, the relevance reader's code, the chat-style
+    """What a fold model depends on: the config, the code that shapes training, the chat-style
     data and its real texts."""
     import hashlib
 
     from bot.runtime.realtext_training import training_yaml
 
     digest = hashlib.sha256(f"{k}/{folds}".encode())
-    for name in ("config.yml", "bot/language/relevance.py", "bot/nlu/mention_relevance.py"):
+    for name in ("config.yml", *MODEL_CODE):
         digest.update((PROJECT_ROOT / name).read_bytes())
     for f in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
         if f.name != "realtext.yml":
