@@ -41,7 +41,7 @@ import yaml  # noqa: E402  (after the path, so the script runs from anywhere)
 from bot.domain.assessment import assess  # noqa: E402
 from bot.language.lexicon import load_lexicon  # noqa: E402
 from bot.language.mentions import resolve  # noqa: E402
-from bot.language.relevance import Example, RelevanceReader, train  # noqa: E402
+from bot.language.relevance import GOLD_SETS, Example, RelevanceReader, train  # noqa: E402
 from bot.nlu.parse import combine, prepare  # noqa: E402
 from bot.runtime import realtext  # noqa: E402
 
@@ -55,7 +55,7 @@ class Reading:
     entities: list[list[dict[str, Any]]]
 
     def examples(self) -> list[Example]:
-        gold = {k: self.item.gold_set(k) for k in ("channels", "processes", "goals")}
+        gold = {k: self.item.gold_set(k) for k in GOLD_SETS.values()}
         return [Example(part, ents, gold) for part, ents in zip(self.prepared[1], self.entities)]
 
 
