@@ -187,8 +187,10 @@ def take_turn(state: State, intent: Optional[str], entities: Iterable[Mapping[st
     if intent == "correct" and merged == state.signals and not found.excluded_channels:
         note = note or "I didn't catch what to change. Tell me what to add or drop, e.g. \"drop the phone\"."
     # Confirming a word named once in passing changes how firmly it stands (and the
-    # confidence), though not what is in scope: that is news to the buyer too.
-    changed = (merged != state.signals or merged.passing != state.signals.passing
+    # confidence), though not what is in scope: that is news to the buyer too. So is a
+    # mention newly read as background: the buyer should see it was set aside.
+    newly_aside = {e.signal for e in merged.set_aside} - {e.signal for e in state.signals.set_aside}
+    changed = (merged != state.signals or merged.passing != state.signals.passing or bool(newly_aside)
                or answered != list(state.answered))
     assessment = assess(merged, answered=answered)
     pending = assessment.questions[0].id if assessment.questions else None

@@ -16,6 +16,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "text", "recommendation", "confidence", "channels", "planned_channels",
     "excluded_channels", "processes", "goals", "omnichannel", "direction", "sourcing",
     "automation", "label_requested", "label_mismatch", "reasons", "follow_up_questions", "evidence",
+    "set_aside",
 )
 
 #: Confidence levels, weakest first (so ``min(..., key=CONFIDENCE_ORDER.index)`` caps a level).
@@ -60,6 +61,7 @@ class Assessment:
             "reasons": self.reasons,
             "follow_up_questions": [q.to_dict() for q in self.questions],
             "evidence": [e.to_dict() for e in s.evidence_in_result()],
+            "set_aside": [e.to_dict() for e in s.set_aside],
         }
         assert tuple(record) == RECORD_FIELDS
         return record

@@ -69,6 +69,8 @@ SCALAR_KEYS: tuple[str, ...] = ("sourcing", "location", "direction", "integratio
 PASSING_MIN_WORDS = 60
 #: The kinds of signal whose mentions are counted for :attr:`Signals.passing`.
 PASSING_KINDS: tuple[str, ...] = ("channel", "process", "goal")
+#: The kinds of mention a reader may set aside as background (:attr:`Signals.set_aside`).
+CONTEXT_KINDS: tuple[str, ...] = ("channel", "process", "goal")
 
 #: The canonical values each field may hold (see :meth:`Signals.from_dict`).
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -163,6 +165,11 @@ class Signals:
     passing: frozenset[str] = field(default=frozenset(), compare=False)
     #: where each signal came from, at most one entry per signal key
     evidence: tuple[Evidence, ...] = field(default=(), compare=False)
+    #: mentions read as background rather than scope (the learned reader of long texts flags
+    #: them ``context``): not counted, but shown with their words, so a buyer who sees a part of
+    #: their scope set aside can say so. At most one entry per signal key, none for a key that
+    #: is in scope. Not compared: it records how the text was read, not what is in scope.
+    set_aside: tuple[Evidence, ...] = field(default=(), compare=False)
 
     # ----- derived views -------------------------------------------------------------
     @property
@@ -267,7 +274,9 @@ class Signals:
 
         Each entity has ``entity`` and a canonical ``value``; optional ``role``
         (``planned``/``excluded``), and flags ``exclusive`` (channel) or ``program``
-        (complaints). Unknown entity types and non-canonical values are ignored, so a
+        (complaints); an entity flagged ``context`` (read as background, see
+        :mod:`bot.language.relevance`) counts for nothing and is recorded in
+        :attr:`set_aside`. Unknown entity types and non-canonical values are ignored, so a
         stray extractor guess can never inject an unknown value into an assessment.
         An entity's ``start``/``end``/``text`` become the signal's evidence, credited to
         user message number ``message``; the first mention of a signal is its evidence.
@@ -284,6 +293,7 @@ class Signals:
         exclusive = False
         program = False
         spans: dict[str, Evidence] = {}  # first mention of each signal key
+        background: dict[str, Evidence] = {}  # first mention of each key read as context
         labels: list[str] = []  # every label named, in order
 
         def cite(ent: Mapping[str, Any], signal: str) -> None:
@@ -303,6 +313,10 @@ class Signals:
                     cite(ent, volume_key(scalars["volume"]))
                 continue
             if kind not in CANONICAL or value not in CANONICAL[kind]:
+                continue
+            if ent.get("context"):
+                if kind in CONTEXT_KINDS and (found_span := _span_of(ent, f"{kind}:{value}", message)):
+                    background.setdefault(found_span.signal, found_span)
                 continue
             if kind in ("channel", "process"):
                 base = "channels" if kind == "channel" else "processes"
@@ -354,7 +368,8 @@ class Signals:
         )
         keys = found.signal_keys()  # a mention that lost (named, then negated) leaves no evidence
         passing = passing_keys(entities, text) & keys if text else frozenset()
-        return replace(found, evidence=tuple(e for k, e in spans.items() if k in keys), passing=passing)
+        return replace(found, evidence=tuple(e for k, e in spans.items() if k in keys), passing=passing,
+                       set_aside=tuple(e for k, e in background.items() if k not in keys))
 
     def merge(self, newer: Signals) -> Signals:
         """Fold a later message into what is known: additions add, exclusions remove.
@@ -405,7 +420,13 @@ class Signals:
                 kept[e.signal] = e
         # Named in passing stays so only while no other message names the signal again.
         passing = (base.passing - newer.signal_keys()) | (newer.passing - base.signal_keys())
-        return replace(merged, evidence=tuple(kept.values()), passing=passing & keys)
+        # Set aside stays shown until the signal is in scope ("phone is ours too" brings it in).
+        aside: dict[str, Evidence] = {}
+        for e in base.set_aside + newer.set_aside:
+            if e.signal not in keys:
+                aside.setdefault(e.signal, e)
+        return replace(merged, evidence=tuple(kept.values()), passing=passing & keys,
+                       set_aside=tuple(aside.values()))
 
     # ----- serialisation (slots, tracker storage) -----------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -414,7 +435,7 @@ class Signals:
             value = getattr(self, name)
             if isinstance(value, frozenset):
                 out[name] = sorted(value)
-            elif name == "evidence":
+            elif name in ("evidence", "set_aside"):
                 out[name] = [e.to_dict() for e in value]
             elif isinstance(value, Volume):
                 out[name] = value.to_dict()
@@ -473,16 +494,16 @@ def passing_keys(entities: Iterable[Mapping[str, Any]], text: str) -> frozenset[
     counts: Counter = Counter()
     for ent in entities:
         kind, value, role = ent.get("entity"), ent.get("value"), ent.get("role")
-        if kind in PASSING_KINDS and not role and value in CANONICAL[kind]:
+        if kind in PASSING_KINDS and not role and not ent.get("context") and value in CANONICAL[kind]:
             counts[f"{kind}:{value}"] += 1
     return frozenset(key for key, n in counts.items() if n == 1)
 
 
 def _field_value(name: str, value: Any) -> Any:
     """One field of :meth:`Signals.from_dict`, checked against what the field may hold."""
-    if name == "evidence":
+    if name in ("evidence", "set_aside"):
         if not isinstance(value, (list, tuple)):
-            raise ValueError("evidence must be a list")
+            raise ValueError(f"{name} must be a list")
         return tuple(e for e in map(Evidence.from_dict, value) if e is not None)
     if name == "volume":
         amount = value.get("amount") if isinstance(value, Mapping) else None

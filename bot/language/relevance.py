@@ -10,7 +10,8 @@ What it is: a logistic regression over the words around each current channel, pr
 goal mention the rules kept (the same sentence, up to :data:`WINDOW` words each side), its
 value and surface words, how often the text names it, and the text's own vocabulary. It is
 trained on the corpus (train + dev, never test): a kept mention is *in scope* when its value is
-in the item's gold set. At run time a mention scored below ``threshold`` is set aside, only in
+in the item's gold set. At run time a mention scored below ``threshold`` is set aside (flagged, and shown to the
+buyer as background, never counted), only in
 texts longer than the spec's long-description length (:data:`PASSING_MIN_WORDS`): it learned
 from long real texts, and in a chat line every channel the buyer names is meant.
 
@@ -183,10 +184,15 @@ def train(examples: Sequence[Example], c: float = 1.0, threshold: float = 0.5,
                            {"texts": len(examples), "mentions": len(ys), "in_scope": sum(ys)})
 
 
-def without_context(reader: Optional[RelevanceReader], text: str,
-                    entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``entities`` minus the ones ``reader`` sets aside (all of them when there is no reader)."""
+def flag_context(reader: Optional[RelevanceReader], text: str,
+                 entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``entities`` with the ones ``reader`` sets aside flagged ``"context": True``.
+
+    Flagged, not dropped: :meth:`bot.domain.signals.Signals.from_entities` counts a flagged
+    mention for nothing and keeps its words as set aside, so the buyer sees what was read as
+    background and can bring it back ("phone is ours too"). Without a reader, nothing is flagged.
+    """
     if reader is None:
         return entities
-    drop = set(reader.set_aside(text, entities))
-    return [e for i, e in enumerate(entities) if i not in drop]
+    aside = set(reader.set_aside(text, entities))
+    return [{**e, "context": True} if i in aside else e for i, e in enumerate(entities)]

@@ -4,9 +4,11 @@ Runs right after :class:`bot.nlu.signal_resolver.SignalResolver`. Training reads
 corpus files named in its config (train and dev by default; cross-validation passes each
 fold's own file), reads every text with the lexicon and the rules, fits
 :mod:`bot.language.relevance` on the gold signal sets, and stores the weights in the model.
-At run time it removes, from a long message's resolver entities, the current channels,
-processes and goals scored below the threshold. Raw extractor entities are left alone; they
-are what ``rasa test nlu`` scores per extractor and nothing downstream reads them.
+At run time it flags ``context`` the current channels, processes and goals of a long
+message's resolver entities that score below the threshold: the assessment counts them for
+nothing and shows them as set aside (:attr:`bot.domain.signals.Signals.set_aside`). Raw
+extractor entities are left alone; they are what ``rasa test nlu`` scores per extractor and
+nothing downstream reads them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.config.paths import PROJECT_ROOT
 from bot.language.lexicon import load_lexicon
 from bot.language.mentions import RESOLVER_NAME, resolve
-from bot.language.relevance import FEATURES_VERSION, Example, RelevanceReader, train, without_context
+from bot.language.relevance import FEATURES_VERSION, Example, RelevanceReader, flag_context, train
 from bot.nlu.parse import prepare
 
 logger = logging.getLogger(__name__)
@@ -107,9 +109,7 @@ class MentionRelevance(GraphComponent):
             if not text or self.reader is None or not self.reader.applies_to(text):
                 continue
             resolved = [e for e in entities if e.get("extractor") == RESOLVER_NAME]
-            kept = without_context(self.reader, text, resolved)
-            if len(kept) < len(resolved):
-                kept_ids = {id(e) for e in kept}
-                message.set(ENTITIES, [e for e in entities
-                                       if e.get("extractor") != RESOLVER_NAME or id(e) in kept_ids])
+            flagged = iter(flag_context(self.reader, text, resolved))
+            message.set(ENTITIES, [next(flagged) if e.get("extractor") == RESOLVER_NAME else e
+                                   for e in entities])
         return messages

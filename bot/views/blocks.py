@@ -19,10 +19,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from bot.views.brief import brief_of
-from bot.views.card import chip_text
 from bot.views.mrkdwn import escape, markdown_to_mrkdwn, truncate
 from bot.views.render import headline
-from bot.views.view import AssessmentView
+from bot.views.view import AssessmentView, chip_text
 
 __all__ = [
     "ANSWER_PREFIX", "BRIEF_ACTION", "render_message", "assessment_blocks", "brief_blocks",

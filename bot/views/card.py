@@ -10,13 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.views.view import AssessmentView, Chip
-
-
-def chip_text(chip: Chip) -> str:
-    """A chip as one line of plain text: ``phone ("ring us up")``."""
-    said = " (" + ", ".join(f'"{q}"' for q in chip.quotes) + ")" if chip.quotes else ""
-    return f"{chip.label}{said}"
+from bot.views.view import AssessmentView
 
 
 def assessment_card(view: AssessmentView) -> dict[str, Any]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from bot.domain.rulebook import join_list
-from bot.views.view import AssessmentView, SignalGroup
+from bot.views.view import AssessmentView, SignalGroup, chip_text
 
 
 def group_value(group: SignalGroup) -> str:
-    """'chat and email', with the group's note: 'phone (assumed from the label you asked for)'."""
-    value = join_list([c.label for c in group.chips])
+    """'chat and email', with the group's note: 'phone (assumed from the label you asked for)'.
+
+    Mentions read as background carry their words ('phone ("call us on")'): they appear in no
+    "In your words" line, and the words are what tell the buyer whether setting them aside was right.
+    """
+    value = join_list([chip_text(c) if c.state == "context" else c.label for c in group.chips])
     return f"{value} ({group.note})" if group.note else value
 
 

@@ -38,6 +38,9 @@ _STATES = {"planned": " (planned)", "excluded": " (ruled out)"}
 _INTEGRATION = {"integrated": "one shared history", "separate": "separate queues"}
 _OMNICHANNEL = {True: "yes, one shared history", False: "no, separate queues"}
 IMPLIED_NOTE = "assumed from the label you asked for"
+#: The group of mentions a long text's reader took for background (Signals.set_aside).
+SET_ASIDE_GROUP = "Read as background"
+SET_ASIDE_NOTE = "not counted; tell me if any of it is part of what you need"
 
 
 # ----- the parts of a view ----------------------------------------------------------------------
@@ -231,6 +234,12 @@ class AssessmentView:
         )
 
 
+def chip_text(chip: Chip) -> str:
+    """A chip as one line of plain text: ``phone ("ring us up")``."""
+    said = " (" + ", ".join(f'"{q}"' for q in chip.quotes) + ")" if chip.quotes else ""
+    return f"{chip.label}{said}"
+
+
 def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
 
@@ -303,8 +312,21 @@ def signal_groups(a: Assessment) -> tuple[SignalGroup, ...]:
                                          q.get(f"integration:{s.integration}", ())),)
                     if a.omnichannel is not None else ()),
         SignalGroup("Automation", _chips(a.automation, "automation", q)),
+        SignalGroup(SET_ASIDE_GROUP, _set_aside_chips(s), SET_ASIDE_NOTE),
     ]
     return tuple(g for g in groups if g.chips)
+
+
+def _set_aside_chips(s: Signals) -> tuple[Chip, ...]:
+    """What a long text named but the reader took for background (spec 3a), with its words.
+
+    Shown so that a mention wrongly set aside is as easy to spot and correct as a wrong signal.
+    """
+    chips = []
+    for e in sorted(s.set_aside, key=lambda e: e.signal):
+        _kind, _, value = e.signal.partition(":")
+        chips.append(Chip(value, label(value), "context", (short_quote(e.text),) if e.text.strip() else ()))
+    return tuple(chips)
 
 
 def quotes_in_order(signals: Signals) -> tuple[Quote, ...]:

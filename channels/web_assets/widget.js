@@ -76,6 +76,7 @@
     ".chip{font-size:13px;border-radius:12px;padding:1px 9px;background:#eef1f5;border:1px solid #d5d9e0;list-style:none}",
     ".chip.planned{border-style:dashed;background:#fff}",
     ".chip.excluded{color:#6b7380}.chip.excluded .chip-label{text-decoration:line-through}",
+    ".chip.context{color:#5b6470;border-style:dotted;background:#fff}",
     ".quote{color:#5b6470;font-style:italic;overflow-wrap:anywhere}",
     ".chips{display:flex;flex-wrap:wrap;gap:4px;margin:0;padding:0}",
     "svg.nest{display:block;width:100%;max-width:260px;margin:10px auto 0}",
@@ -339,7 +340,8 @@
         row.appendChild(el("span", { "class": "gname" }, g.note ? g.name + " (" + g.note + ")" : g.name));
         var chips = el("ul", { "class": "chips", "aria-label": g.name });
         g.chips.forEach(function (chip) {
-          var extra = chip.state === "excluded" ? " (ruled out)" : chip.state === "planned" ? " (planned)" : "";
+          var extra = chip.state === "excluded" ? " (ruled out)" : chip.state === "planned" ? " (planned)"
+            : chip.state === "context" ? " (read as background, not counted)" : "";
           // the visitor's own words beside the signal: phone ("ring us up"); text, never markup
           var said = (chip.quotes || []).map(function (q) { return "\"" + String(q) + "\""; }).join(", ");
           var item = el("li", { "class": "chip " + chip.state, "data-value": chip.value,

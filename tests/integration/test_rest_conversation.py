@@ -82,6 +82,29 @@ def test_a_verdict_resting_on_one_passing_word_is_medium_until_the_buyer_confirm
     assert a["recommendation"] == "CONTACT_CENTER" and "quality_assurance" not in a["goals"]
 
 
+def test_what_the_reader_sets_aside_is_shown_with_its_words_and_can_be_brought_back(bot):
+    """A pasted provider catalogue: the mentions the model's reader takes for background are in
+    the payload's ``set_aside`` and on the card as their own group, with the buyer's words; naming
+    one of them in a short message puts it in scope and off that list."""
+    from bot.views.view import SET_ASIDE_GROUP
+    from tests.integration.test_nlu_model import CATALOGUE
+
+    me = "set-aside"
+    a = assessment(bot.send(me, CATALOGUE))
+    assert a["set_aside"], "the catalogue's services should be read as background"
+    for e in a["set_aside"]:
+        assert CATALOGUE[e["start"]:e["end"]] == e["text"] and e["message"] == 0
+    in_scope = {f"channel:{c}" for c in a["channels"]} | {f"process:{p}" for p in a["processes"]}
+    assert not in_scope & {e["signal"] for e in a["set_aside"]}
+    group = next(g for g in a["signal_groups"] if g["name"] == SET_ASIDE_GROUP)
+    assert {c["state"] for c in group["chips"]} == {"context"} and all(c["quotes"] for c in group["chips"])
+    first = next(e for e in a["set_aside"] if e["signal"].startswith("channel:"))
+    kind, _, value = first["signal"].partition(":")
+    a = assessment(bot.send(me, f"Actually {first['text']} is part of what we need."))
+    assert value in a["channels"]
+    assert first["signal"] not in {e["signal"] for e in a["set_aside"]}
+
+
 def asked(a: dict) -> str:
     """The id of the question the bot asks first, the one a short reply answers."""
     return a["follow_up_questions"][0]["id"]

@@ -211,3 +211,26 @@ def test_a_wrong_ownership_goal_can_be_dropped_in_the_conversation():
     t2 = take_turn(t1.state, "correct", [ent("goal", "quality_assurance", "excluded")], "we don't need QA")
     assert t2.assessment.recommendation == "CONTACT_CENTER" and t2.changed
     assert "quality_assurance" not in t2.state.signals.goals
+
+
+# ----- mentions read as background -------------------------------------------------------------------
+def test_a_message_whose_mentions_were_all_set_aside_is_news_and_a_later_message_can_bring_one_back():
+    """A pasted catalogue whose every mention the reader took for background still gets a full
+    answer that shows what was set aside (not the short "nothing new" one), and the buyer can
+    then say which of it is theirs."""
+    text = "Their brochure lists phone answering and billing support among the services they sell."
+    aside = [{**spoken("channel", "voice", text, "phone answering"), "context": True},
+             {**spoken("process", "billing_support", text, "billing support"), "context": True}]
+    first = take_turn(State(), "describe_operation", aside, text)
+    assert first.changed and first.state.signals.is_empty
+    assert [e["signal"] for e in first.assessment.to_record(text)["set_aside"]] == [
+        "channel:voice", "process:billing_support"]
+    slots = first.state.slots()
+    kept = State.from_slots(slots["scope_signals"], slots["pending_question"], slots["answered_questions"])
+    assert len(kept.signals.set_aside) == 2
+    again = take_turn(kept, "describe_operation", aside, text, message=1)
+    assert not again.changed  # the same paste twice adds nothing
+    back = take_turn(kept, "inform", [spoken("channel", "voice", "phone is ours", "phone")], "phone is ours",
+                     message=1)
+    assert back.state.signals.channels == {"voice"}
+    assert [e.signal for e in back.state.signals.set_aside] == ["process:billing_support"]

@@ -169,8 +169,8 @@ def test_record_has_exactly_the_contract_fields():
     assert tuple(rec) == RECORD_FIELDS == (
         "text", "recommendation", "confidence", "channels", "planned_channels", "excluded_channels", "processes",
         "goals", "omnichannel", "direction", "sourcing", "automation", "label_requested", "label_mismatch",
-        "reasons", "follow_up_questions", "evidence")
-    assert rec["evidence"] == []
+        "reasons", "follow_up_questions", "evidence", "set_aside")
+    assert rec["evidence"] == [] and rec["set_aside"] == []
     assert rec["recommendation"] == "UNDETERMINED"
     assert rec["follow_up_questions"][0]["id"] == "channels"
 

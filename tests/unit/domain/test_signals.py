@@ -297,3 +297,47 @@ def test_a_goal_can_be_withdrawn_in_a_later_message_and_named_again():
 def test_a_goal_named_and_withdrawn_in_one_message_is_out():
     found = Signals.from_entities([ent("goal", "analytics"), ent("goal", "analytics", "excluded")])
     assert found.goals == frozenset() and found.excluded_goals == {"analytics"}
+
+
+# ----- mentions read as background (the relevance reader's ``context`` flag) --------------------
+BACKGROUND = ("Our provider's brochure lists phone, chat and billing support among its services; "
+              "what we need is email support for our shop.")
+
+
+def test_a_mention_flagged_context_counts_for_nothing_and_is_kept_as_set_aside():
+    s = Signals.from_entities([
+        said("channel", "voice", BACKGROUND, "phone", context=True),
+        said("process", "billing_support", BACKGROUND, "billing support", context=True),
+        said("channel", "email", BACKGROUND, "email support"),
+    ], message=2, text=BACKGROUND)
+    assert s.channels == {"email"} and not s.processes
+    assert {(e.signal, e.text, e.message) for e in s.set_aside} == {
+        ("channel:voice", "phone", 2), ("process:billing_support", "billing support", 2)}
+    assert s == Signals(channels=frozenset({"email"}))  # set aside is not compared, like evidence
+    assert "channel:voice" not in cited(s)
+
+
+def test_a_signal_also_named_as_scope_is_not_listed_as_set_aside_and_flags_do_not_count_as_passing():
+    text = "phone " * 70 + "we answer the phone"
+    s = Signals.from_entities([said("channel", "voice", text, "phone", context=True),
+                               said("channel", "voice", text, "answer the phone")], text=text)
+    assert s.channels == {"voice"} and s.set_aside == ()
+    assert s.passing == {"channel:voice"}  # named once as scope: the flagged mention is not a second naming
+
+
+def test_naming_a_set_aside_signal_later_brings_it_into_scope_and_off_the_list():
+    first = Signals.from_entities([said("channel", "voice", BACKGROUND, "phone", context=True),
+                                   said("channel", "email", BACKGROUND, "email support")], text=BACKGROUND)
+    still = first.merge(Signals.from_entities([said("goal", "csat", "we care about csat", "csat")]))
+    assert [e.signal for e in still.set_aside] == ["channel:voice"]
+    later = "phone is ours too"
+    fixed = still.merge(Signals.from_entities([said("channel", "voice", later, "phone")], message=1))
+    assert fixed.channels == {"voice", "email"} and fixed.set_aside == ()
+
+
+def test_set_aside_round_trips_through_a_dict():
+    s = Signals.from_entities([said("channel", "voice", BACKGROUND, "phone", context=True)], text=BACKGROUND)
+    again = Signals.from_dict(s.to_dict())
+    assert again.set_aside == s.set_aside and again.to_dict()["set_aside"][0]["text"] == "phone"
+    with pytest.raises(ValueError, match="set_aside must be a list"):
+        Signals.from_dict({"set_aside": "phone"})

@@ -11,10 +11,10 @@ from bot.language.relevance import (
     RelevanceReader,
     TextView,
     features,
+    flag_context,
     in_scope,
     labelled_mentions,
     train,
-    without_context,
 )
 
 FILLER = " ".join(["The department will review every proposal received before the closing date."] * 8)
@@ -66,13 +66,14 @@ def test_it_learns_scope_from_context_and_sets_aside_only_in_long_texts():
     scope = [_mention(unseen_scope, "email", "channel", "email")]
     assert reader.set_aside(unseen_context, ctx) == [0]
     assert reader.set_aside(unseen_scope, scope) == []
-    assert without_context(reader, unseen_context, ctx) == []
+    assert flag_context(reader, unseen_context, ctx) == [{**ctx[0], "context": True}]
+    assert flag_context(reader, unseen_scope, scope) == scope
     short = "A spokesperson said in an email that the site will close."
     assert len(short.split()) <= PASSING_MIN_WORDS
     assert reader.set_aside(short, [_mention(short, "email", "channel", "email")]) == []  # chat lines: untouched
     planned = [_mention(unseen_context, "email", "channel", "email", role="planned")]
     assert reader.set_aside(unseen_context, planned) == []
-    assert without_context(None, unseen_context, ctx) == ctx
+    assert flag_context(None, unseen_context, ctx) == ctx
 
 
 def test_stored_weights_score_the_same_and_another_version_is_refused():

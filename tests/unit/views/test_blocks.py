@@ -232,3 +232,14 @@ def test_a_withdrawn_goal_is_shown_as_ruled_out_with_its_words():
     fields = picked_up_fields(blocks)
     assert '*Ruled out*\nquality assurance ("QA")' in fields
     assert not any(f.startswith("*Goals*") for f in fields)
+
+
+def test_slack_shows_what_was_read_as_background_with_the_words():
+    from bot.domain.signals import Evidence
+    from bot.views.view import SET_ASIDE_GROUP
+
+    s = Signals(channels=frozenset({"email"}), set_aside=(Evidence("channel:voice", "call our hotline", 10, 26),))
+    payload = build_view(assess(s), "x").to_payload()
+    _, blocks = assessment_blocks(AssessmentView.from_payload(payload), "c")  # as Slack gets it: via the payload
+    text = json.dumps(blocks)
+    assert SET_ASIDE_GROUP in text and 'phone (\\"call our hotline\\")' in text

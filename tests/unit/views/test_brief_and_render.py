@@ -63,3 +63,25 @@ def test_a_compact_view_is_the_standing_answer_and_the_next_question():
 
 def test_brief_reply_with_only_a_label_is_a_brief():
     assert brief_reply(build_view(assess(Signals(label_requested="CONTACT_CENTER"))))["custom"]["type"] == "brief"
+
+
+def test_mentions_set_aside_are_shown_with_their_words_and_not_counted():
+    from bot.domain.signals import Evidence
+    from bot.views.card import assessment_card
+    from bot.views.view import SET_ASIDE_GROUP
+
+    s = Signals(channels=frozenset({"email"}),
+                set_aside=(Evidence("channel:voice", "call our hotline", 10, 26),
+                           Evidence("process:billing_support", "billing questions", 40, 57)))
+    view = build_view(assess(s), "x")
+    assert view.model == "CONTACT_CENTER"
+    group = next(g for g in view.signals if g.name == SET_ASIDE_GROUP)
+    assert [(c.value, c.state, c.quotes) for c in group.chips] == [
+        ("voice", "context", ("call our hotline",)), ("billing_support", "context", ("billing questions",))]
+    assert view.record["set_aside"][0]["text"] == "call our hotline"
+    text = render_text(view)
+    assert f'{SET_ASIDE_GROUP}: phone ("call our hotline") and billing support ("billing questions")' in text
+    assert "not counted" in text
+    card = assessment_card(view)
+    assert any(c["state"] == "context" for g in card["signals"] for c in g["chips"])
+    assert not build_view(assess(Signals(channels=frozenset({"email"})))).record["set_aside"]
