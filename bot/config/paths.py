@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -13,11 +13,15 @@ MODEL_PREFIX = "scopebot-"
 
 #: Everything that changes what `rasa train` produces. The model file is named after a
 #: hash of these, so "train only when the data changed" is a file-exists check. The
-#: lexicon reaches the model through the generated data/nlu/lookups.yml; the resolver's
-#: code is loaded at run time, not stored in the model, so editing it needs no retraining.
-#: Code whose changes change what training produces (the spaCy pipeline's build, the relevance
-#: reader's features and training); cross-validation's fold models depend on it too.
-MODEL_CODE = ("bot/nlu/spacy_pipeline.py", "bot/language/relevance.py", "bot/nlu/mention_relevance.py")
+#: lexicon reaches DIET through the generated data/nlu/lookups.yml, but the relevance reader
+#: learns from the corpus as the lexicon and the resolver read it (corpus_examples), so their
+#: files name the model too: a stored reader always matches the reading it was trained on,
+#: and a model of a given name is the same on every machine.
+#: Code whose changes change what training produces (the spaCy pipeline's build, how a text
+#: is cut and read, the relevance reader's features and training); cross-validation's fold
+#: models depend on it too.
+MODEL_CODE = ("bot/nlu/spacy_pipeline.py", "bot/nlu/parse.py", "bot/nlu/mention_relevance.py", "bot/language",
+              "bot/domain/vocabulary.py", "bot/domain/signals.py")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", *MODEL_CODE)
 #: ...except the corpus files training never reads: DIET learns from the generated
 #: data/nlu/realtext.yml and the relevance reader from train.jsonl and dev.jsonl, so adding
@@ -25,18 +29,25 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data", *MODEL_CODE)
 NOT_TRAINING_INPUTS = ("data/realtext/test.jsonl", "data/realtext/test.lock", "data/realtext/second_pass.jsonl")
 
 
-def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
-    digest = hashlib.sha256()
-    for name in TRAINING_INPUTS:
+def input_files(names: Iterable[str], root: Path = PROJECT_ROOT) -> Iterator[Path]:
+    """The files ``names`` (files or folders, relative to ``root``) stand for, in a stable order,
+    without caches and without the corpus files training never reads."""
+    for name in names:
         path = root / name
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
-            if f.suffix in (".pyc",) or "__pycache__" in f.parts:
+            if f.suffix == ".pyc" or "__pycache__" in f.parts:
                 continue
             if f.relative_to(root).as_posix() in NOT_TRAINING_INPUTS:
                 continue
-            digest.update(str(f.relative_to(root)).encode())
-            digest.update(f.read_bytes())
+            yield f
+
+
+def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    digest = hashlib.sha256()
+    for f in input_files(TRAINING_INPUTS, root):
+        digest.update(str(f.relative_to(root)).encode())
+        digest.update(f.read_bytes())
     return digest.hexdigest()[:12]
 
 

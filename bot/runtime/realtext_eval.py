@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Optional
 
 import yaml
 
-from bot.config.paths import MODEL_CODE, PROJECT_ROOT, RESULTS_DIR
+from bot.config.paths import MODEL_CODE, PROJECT_ROOT, RESULTS_DIR, input_files
 from bot.domain.assessment import assess
 from bot.runtime.realtext import (
     CONFIDENCE_LEVELS,
@@ -137,8 +137,8 @@ def _fold_fingerprint(k: int, folds: int, train_items: list[Item]) -> str:
     from bot.runtime.realtext_training import training_yaml
 
     digest = hashlib.sha256(f"{k}/{folds}".encode())
-    for name in ("config.yml", *MODEL_CODE):
-        digest.update((PROJECT_ROOT / name).read_bytes())
+    for f in input_files(("config.yml", *MODEL_CODE)):
+        digest.update(f.read_bytes())
     for f in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
         if f.name != "realtext.yml":
             digest.update(f.read_bytes())

@@ -236,6 +236,25 @@ def test_diet_alone_on_line_in_capitals_is_the_app():
     assert "messaging" in [m.value for m in resolve(text, [diet]) if m.entity == "channel"]
 
 
+@pytest.mark.parametrize("text,word", [
+    ("<script>alert('x')</script><img src=x onerror=alert(1)>", "x"),
+    ("reach us on X or by phone", "X"),
+    ("send it to ig and fb", "fb"),
+])
+def test_diet_alone_on_a_letter_or_two_is_not_a_signal(text, word):
+    # the matcher lets no form under three letters fire alone ("QA" aside); a model's guess is held to the same
+    start = text.rindex(word)
+    diet = {"entity": "channel", "value": word, "start": start, "end": start + len(word),
+            "extractor": "BatchedDIETClassifier", "confidence_entity": 0.99}
+    assert [m.value for m in resolve(text, [diet]) if m.entity == "channel" and m.start == start] == []
+
+
+def test_diet_alone_on_qa_still_counts():
+    text = "we want a partner to run QA on our calls"
+    diet = raw(text, "QA", "goal", extractor="BatchedDIETClassifier", confidence_entity=0.99)
+    assert "quality_assurance" in [m.value for m in resolve(text, [diet]) if m.entity == "goal"]
+
+
 def test_diet_alone_on_an_uncommon_word_still_counts():
     text = "customers reach us on whatsappp"  # a typo the matcher misses, DIET's guess canonicalised
     diet = raw(text, "whatsappp", "channel", extractor="BatchedDIETClassifier", confidence_entity=0.99)
