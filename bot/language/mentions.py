@@ -20,15 +20,7 @@ from typing import Any, Iterable, Mapping, Optional
 from bot.domain.signals import PASSING_MIN_WORDS
 from bot.domain.vocabulary import CANONICAL
 from bot.language.cues import load_cues
-from bot.language.lexicon import (
-    MATCHER_NAME,
-    MIN_MATCH_LEN,
-    SHORT_FORMS,
-    Lexicon,
-    load_lexicon,
-    normalise,
-    singular,
-)
+from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon, normalise, singular
 from bot.language.senses import TokenIndex, read_sense
 
 RESOLVER_NAME = "SignalResolver"
@@ -719,13 +711,12 @@ def _common_word_not_the_app(word: str) -> bool:
     return (key in _APP_NAMES_IN_CAPITALS or singular(key) in _APP_NAMES_IN_CAPITALS) and not word.isupper()
 
 
-def _too_short_alone(word: str) -> bool:
-    """True for a word shorter than the matcher's shortest form ("x", "ig", "fb"), unless it is
-    one of its short forms ("QA"). The matcher never lets such a form fire on its own, since in
-    running text it is far more often a letter, a variable or an initial than X or Facebook; a
-    model trained on texts that name "X (formerly Twitter)" learned to tag any lone "x"."""
-    key = normalise(word)
-    return len(key) < MIN_MATCH_LEN and key not in SHORT_FORMS
+def _single_letter(word: str) -> bool:
+    """True for a one-character word: in running text a letter, a variable or an initial ("src=x",
+    "Plan B", "X calls a day"), never a channel or a process by itself. A model trained on texts
+    that name "X (formerly Twitter)" learned to tag any lone "x"; the matcher has no form that
+    short. Two-letter acronyms ("HR", "AP", "FB") keep DIET's reading."""
+    return len(normalise(word)) < 2
 
 
 def _pick_lexicon(mentions: list[dict[str, Any]], learned: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -788,8 +779,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue  # DIET alone, on a phrase no form covers: on real text mostly a guess
         if len(words) == 1 and _common_word_not_the_app(words[0]):
             continue  # DIET alone on "lines": the matcher never reads the app name into it either
-        if len(words) == 1 and _too_short_alone(words[0]):
-            continue  # DIET alone on the "x" of "src=x": a letter or two is never a signal by itself
+        if len(words) == 1 and _single_letter(words[0]):
+            continue  # DIET alone on the "x" of "src=x": a single letter is never a signal by itself
         candidates.append((d, [d]))
 
     token_index = TokenIndex.of(tokens)

@@ -238,21 +238,23 @@ def test_diet_alone_on_line_in_capitals_is_the_app():
 
 @pytest.mark.parametrize("text,word", [
     ("<script>alert('x')</script><img src=x onerror=alert(1)>", "x"),
-    ("reach us on X or by phone", "X"),
-    ("send it to ig and fb", "fb"),
+    ("we handle X calls a day on the phone", "X"),
 ])
-def test_diet_alone_on_a_letter_or_two_is_not_a_signal(text, word):
-    # the matcher lets no form under three letters fire alone ("QA" aside); a model's guess is held to the same
-    start = text.rindex(word)
+def test_diet_alone_on_a_single_letter_is_not_a_signal(text, word):
+    # a model that learned "X (formerly Twitter)" tags any lone x; a letter is never a signal by itself
+    start = text.index(word)
     diet = {"entity": "channel", "value": word, "start": start, "end": start + len(word),
             "extractor": "BatchedDIETClassifier", "confidence_entity": 0.99}
     assert [m.value for m in resolve(text, [diet]) if m.entity == "channel" and m.start == start] == []
 
 
-def test_diet_alone_on_qa_still_counts():
-    text = "we want a partner to run QA on our calls"
-    diet = raw(text, "QA", "goal", extractor="BatchedDIETClassifier", confidence_entity=0.99)
-    assert "quality_assurance" in [m.value for m in resolve(text, [diet]) if m.entity == "goal"]
+@pytest.mark.parametrize("text,word,entity,value", [
+    ("we want to outsource our HR", "HR", "process", "payroll_hr"),
+    ("customers message us on FB", "FB", "channel", "social"),
+])
+def test_diet_alone_on_a_two_letter_acronym_still_counts(text, word, entity, value):
+    diet = raw(text, word, entity, extractor="BatchedDIETClassifier", confidence_entity=0.99)
+    assert value in [m.value for m in resolve(text, [diet]) if m.entity == entity]
 
 
 def test_diet_alone_on_an_uncommon_word_still_counts():
