@@ -116,6 +116,26 @@ def test_description_gives_a_card_a_follow_up_updates_it_and_the_brief_downloads
     assert brief.startswith("# Scope brief:") and "## Why" in brief
 
 
+def test_what_was_read_as_background_is_on_the_card_with_the_visitors_words(visit):
+    """A pasted provider catalogue: the card draws the mentions the model's reader set aside as
+    their own group of dotted chips, each with the words it came from, and says they were not
+    counted (that none is also in scope is checked on the payload, test_rest_conversation)."""
+    from bot.views.view import SET_ASIDE_GROUP
+    from tests.integration.test_nlu_model import CATALOGUE
+
+    visit.open()
+    visit.send(CATALOGUE)
+    card = visit.last_card()
+    group = card.locator(".group", has=visit.page.locator(f"ul[aria-label='{SET_ASIDE_GROUP}']"))
+    assert "not counted" in group.locator(".gname").inner_text()
+    chips = group.locator(".chip.context")
+    assert chips.count() >= 1
+    for i in range(chips.count()):
+        chip = chips.nth(i)
+        assert chip.locator(".quote").inner_text().strip(' ()"') in CATALOGUE
+        assert "read as background, not counted" in chip.get_attribute("aria-label")
+
+
 def test_reload_restores_the_conversation_and_restart_clears_it(visit):
     page = visit.page
     visit.open()
