@@ -94,15 +94,17 @@ def train_stock(workdir: Path) -> tuple[float, Path]:
 
 
 def train_ours(out: Path) -> tuple[float, Path]:
-    """`rasa train` on the project's sources with an empty cache (the spaCy pipeline build,
-    a one-off seconds-long step of `make train`, is done before timing)."""
+    """`rasa train` on the project's sources with an empty cache, run as `scopebot train` runs it
+    (`bot.rasa_ext.rasa_cli`, with the fingerprint patch); the spaCy pipeline build, a one-off
+    seconds-long step of `make train`, is done before timing."""
     from bot.nlu.spacy_pipeline import ensure_built
+    from bot.runtime.childenv import rasa_train_cmd
     from bot.runtime.datasync import write as sync_lookups
 
     ensure_built()
     sync_lookups()
     t0 = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "--config", "config.yml", "--domain",
+    subprocess.run([*rasa_train_cmd(), "--config", "config.yml", "--domain",
                     "domain.yml", "--data", "data", "--out", str(out), "--fixed-model-name", "bench"],
                    cwd=ROOT, env={**ENV, "PYTHONPATH": str(ROOT), "RASA_CACHE_DIRECTORY": str(out / "cache")},
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -30,7 +30,7 @@ from bot.config.paths import PROJECT_ROOT
 from bot.language.lexicon import load_lexicon
 from bot.language.mentions import RESOLVER_NAME, resolve
 from bot.language.relevance import FEATURES_VERSION, Example, RelevanceReader, flag_context, train
-from bot.nlu.parse import prepare
+from bot.nlu.parse import pieces
 
 logger = logging.getLogger(__name__)
 WEIGHTS = "relevance.json"
@@ -47,8 +47,8 @@ def corpus_examples(files: List[str]) -> List[Example]:
                 continue
             raw = json.loads(line)
             gold = {k: frozenset(raw.get(k) or ()) for k in ("channels", "processes", "goals")}
-            _text, parts, _maps, _cut = prepare([raw["text"]])[0]
-            out += [Example(part, [m.to_entity() for m in resolve(part, [], lexicon)], gold) for part in parts]
+            out += [Example(part, [m.to_entity() for m in resolve(part, [], lexicon)], gold)
+                    for part in pieces(raw["text"])]
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.domain.signals import Signals, passing_keys
 from bot.language.mentions import RESOLVER_NAME
-from bot.language.text import OffsetMap, chunk_offsets, chunks, clean_spans, truncate
+from bot.language.text import OffsetMap, chunk_offsets, chunks, clean, clean_spans, truncate
 
 
 @dataclass
@@ -84,6 +84,17 @@ def prepare(texts: list[str]) -> list[Prepared]:
         maps = [to_text.then(m) for m in chunk_offsets(cleaned, parts)]
         prepared.append((text, parts, maps, cut))
     return prepared
+
+
+def pieces(text: str) -> list[str]:
+    """The chunks the model reads of ``text``: :func:`prepare`'s, without the offset maps.
+
+    For training, which quotes nothing: composing the maps is most of :func:`prepare`'s time
+    (about 3 s of the relevance reader's 8 s reading the corpus). ``clean`` gives the same text
+    as ``clean_spans`` (a test in tests/unit/language checks it for awkward input).
+    """
+    cleaned, _cut = truncate(clean(text))
+    return chunks(cleaned)
 
 
 def assemble(prepared: list[Prepared], raw: list[dict[str, Any]]) -> list[Parse]:

@@ -31,7 +31,7 @@ from typing import Mapping, MutableMapping
 from bot.config.paths import PROJECT_ROOT
 
 __all__ = ["action_env", "ACTION_HOST_ENV", "DEFAULT_ACTION_HOST", "ACTION_TOKEN_ENV", "action_token",
-           "ensure_action_token", "rasa_bin", "rasa_env"]
+           "ensure_action_token", "rasa_bin", "rasa_env", "rasa_train_cmd"]
 
 ACTION_HOST_ENV = "SCOPEBOT_ACTION_HOST"
 DEFAULT_ACTION_HOST = "127.0.0.1"
@@ -67,6 +67,12 @@ def rasa_env() -> dict[str, str]:
 
 def rasa_bin() -> str:
     return str(Path(sys.executable).with_name("rasa"))
+
+
+def rasa_train_cmd() -> list[str]:
+    """``rasa train`` as scopebot runs it: Rasa's command line with the training patch in place
+    (:mod:`bot.rasa_ext.rasa_cli`); append the arguments of ``rasa train``."""
+    return [sys.executable, "-m", "bot.rasa_ext.rasa_cli", "train"]
 
 
 def action_token(env: Mapping[str, str] = os.environ) -> str:

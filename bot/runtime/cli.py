@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from bot.config.paths import MODELS_DIR, PROJECT_ROOT, current_model_path, newest_model
-from bot.runtime.childenv import rasa_bin, rasa_env
+from bot.runtime.childenv import rasa_env, rasa_train_cmd
 from bot.runtime.originality import MAX_ORDER, MAX_RUN
 
 EXIT_USAGE = 2
@@ -119,7 +119,7 @@ def ensure_model(force: bool = False, quiet: bool = False, sync_data: bool = Fal
             print(f"Model is up to date: {target.relative_to(PROJECT_ROOT)}")
         return target
     print(f"Training {target.name} (a few minutes on two cores; see docs/performance.md)...", flush=True)
-    cmd = [rasa_bin(), "train", "--fixed-model-name", target.name[: -len(".tar.gz")],
+    cmd = [*rasa_train_cmd(), "--fixed-model-name", target.name[: -len(".tar.gz")],
            "--out", str(target.parent)]
     subprocess.run(cmd, cwd=PROJECT_ROOT, env=rasa_env(), check=True)
     return target

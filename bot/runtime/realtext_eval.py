@@ -155,7 +155,7 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, retrain: bool =
     and skips folds whose model is missing or stale.
     """
     from bot.rasa_ext.parser import ScopeParser
-    from bot.runtime.childenv import rasa_bin, rasa_env
+    from bot.runtime.childenv import rasa_env, rasa_train_cmd
 
     items = load(["train", "dev"])
     store = RESULTS_DIR / "crossval"
@@ -180,7 +180,7 @@ def crossvalidate(peer: Optional[Predictor], folds: int = FOLDS, retrain: bool =
                 data = _fold_data(work, rest)
                 config = _fold_config(work, rest)
                 started = time.perf_counter()
-                subprocess.run([rasa_bin(), "train", "nlu", "--nlu", str(data), "--config",
+                subprocess.run([*rasa_train_cmd(), "nlu", "--nlu", str(data), "--config",
                                 str(config), "--out", str(work / "models"),
                                 "--fixed-model-name", f"fold{k}"],
                                cwd=PROJECT_ROOT, env=rasa_env(), check=True,

@@ -114,8 +114,10 @@ def _escape(text: str) -> str:
 #: At most this many segments of one item reach DIET, those with a gold annotation first.
 #: DIET's cost grows with its examples (every epoch, and the first one's tracing) while its
 #: share of the real-text accuracy is about one point (docs/error-analysis.md): without a cap,
-#: each round of new texts made training slower (7.6 minutes at 777 train + dev items).
-MAX_SEGMENTS_PER_ITEM = 3
+#: each round of new texts made training slower (7.6 minutes at 777 train + dev items). Three
+#: became two in the fourteenth session, on grouped CV over the 1,262 train + dev items: label
+#: accuracy 0.763 -> 0.760, channel sets 0.799 -> 0.800, a fold's training 167 -> 149 s.
+MAX_SEGMENTS_PER_ITEM = 2
 
 
 def _capped(segments: list[tuple[str, bool]], cap: int) -> list[str]:
