@@ -6,7 +6,8 @@ token of every message and every feature matrix, again after each of the seven c
 that touch the messages. ``py-spy`` on ``rasa train`` (docs/performance.md) put 37 % of the
 time before DIET starts into ``Message.fingerprint``, two thirds of it in
 ``Token.fingerprint``, which hashes a token's five fields with a JSON dump and an MD5 per
-field, although no component after the tokenizer changes a token.
+field, although after the tokenizer only the regex featurizer changes a token (it adds its
+pattern flags), so most of those hashes repeat an earlier one.
 
 Two replacements, each giving the cache the same verdicts as Rasa's own code:
 
