@@ -76,6 +76,17 @@ def test_it_learns_scope_from_context_and_sets_aside_only_in_long_texts():
     assert flag_context(None, unseen_context, ctx) == ctx
 
 
+def test_a_back_office_process_is_scored_but_never_set_aside():
+    """The same context that sets an e-mail aside leaves a back-office process in scope."""
+    text = f"The company said in an email to reporters that payroll jobs are affected. {FILLER}"
+    email = _mention(text, "email", "channel", "email")
+    payroll = _mention(text, "payroll", "process", "payroll_hr")
+    support = _mention(text, "jobs", "process", "inbound_support")
+    everything_context = RelevanceReader({}, bias=-5.0)  # scores every mention far below the threshold
+    assert everything_context.set_aside(text, [email, payroll, support]) == [0, 2]
+    assert in_scope(payroll) and labelled_mentions([Example(text, [payroll], {"processes": frozenset()})])[1] == [False]
+
+
 def test_stored_weights_score_the_same_and_another_version_is_refused():
     reader = train(_corpus())
     again = RelevanceReader.from_json(reader.to_json())
