@@ -46,18 +46,17 @@ def kind_of(entity: Mapping[str, Any]) -> str:
 
 
 def use_rule(thresholds: Mapping[str, float]) -> None:
-    """Make every reader set aside by ``thresholds`` (per kind) instead of the product's rule."""
-    from bot.language import relevance
-    from bot.language.relevance import TextView, features, in_scope
+    """Make every reader set aside by ``thresholds`` (per kind) instead of the product's rule.
 
-    def set_aside(self: relevance.RelevanceReader, text: str, entities: list) -> list[int]:
-        if not self.applies_to(text):
-            return []
-        view = TextView.of(text, entities)
-        return [i for i, e in enumerate(entities)
-                if in_scope(e) and self.probability(features(view, e)) < thresholds[kind_of(e)]]
+    Only :meth:`RelevanceReader.threshold_for` is replaced, so everything else about setting a
+    mention aside (long texts only, current mentions only, the scores) stays the product's.
+    """
+    from bot.language.relevance import RelevanceReader
 
-    relevance.RelevanceReader.set_aside = set_aside  # type: ignore[method-assign]
+    def threshold_for(self: RelevanceReader, entity: Mapping[str, Any]) -> float:
+        return thresholds[kind_of(entity)]
+
+    RelevanceReader.threshold_for = threshold_for  # type: ignore[method-assign]
 
 
 def parse_rule(spec: str) -> tuple[str, dict[str, float]]:

@@ -132,13 +132,22 @@ class RelevanceReader:
     def applies_to(self, text: str) -> bool:
         return len(text.split()) > self.min_words
 
+    def threshold_for(self, entity: Mapping[str, Any]) -> Optional[float]:
+        """The score below which ``entity`` is set aside, or None when it never is (:func:`never_set_aside`).
+
+        The one place that says which mentions may be set aside and from what score, so an
+        experiment comparing such rules (scripts/reader_rules.py) replaces this and nothing else.
+        """
+        return None if never_set_aside(entity) else self.threshold
+
     def set_aside(self, text: str, entities: Sequence[Mapping[str, Any]]) -> list[int]:
         """Indexes of the ``entities`` (resolver output for ``text``) read as context, not scope."""
         if not self.applies_to(text):
             return []
         view = TextView.of(text, entities)
         return [i for i, e in enumerate(entities)
-                if in_scope(e) and not never_set_aside(e) and self.probability(features(view, e)) < self.threshold]
+                if in_scope(e) and (limit := self.threshold_for(e)) is not None
+                and self.probability(features(view, e)) < limit]
 
     def to_json(self) -> str:
         return json.dumps({"features_version": FEATURES_VERSION, "bias": self.bias, "threshold": self.threshold,

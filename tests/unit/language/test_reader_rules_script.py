@@ -37,7 +37,7 @@ def test_the_product_rule_is_the_one_the_bot_runs(monkeypatch):
     assert len(TEXT.split()) > PASSING_MIN_WORDS
     reader = RelevanceReader({}, bias=-5.0)
     product = reader.set_aside(TEXT, MENTIONS)
-    monkeypatch.setattr(RelevanceReader, "set_aside", RelevanceReader.set_aside)  # restored after the test
+    monkeypatch.setattr(RelevanceReader, "threshold_for", RelevanceReader.threshold_for)  # restored after the test
     seen = {}
     for name, thresholds in reader_rules.RULES.items():
         reader_rules.use_rule(thresholds)
