@@ -15,7 +15,9 @@ session"). Aggregate figures only, never a text, so it can be pointed at a blind
 A rule is one threshold per kind of mention: ``channel``, ``contact`` (a customer-contact
 process), ``back_office`` (a back-office process) and ``goal``; ``0`` means never set aside.
 The named rules below are the ones the session compared; ``--rule`` adds others
-(``--rule mine=channel:0.5,contact:0.5,back_office:0.3,goal:0.5``).
+(``--rule mine=channel:0.5,contact:0.5,back_office:0.3,goal:0.5``). "product" is not a copy of
+the bot's rule but the bot's own :meth:`RelevanceReader.threshold_for`, with the threshold the
+model was trained with, so it cannot drift from what the bot runs.
 """
 
 from __future__ import annotations
@@ -23,16 +25,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.language.relevance import RelevanceReader  # noqa: E402  (after the path is set)
+
+#: The bot's own rule, kept before any experiment replaces it, so "product" can put it back.
+PRODUCT_THRESHOLD_FOR = RelevanceReader.threshold_for
+
 KINDS = ("channel", "contact", "back_office", "goal")
-#: The rules the fifteenth session compared. "product" is the current one.
-RULES: dict[str, dict[str, float]] = {
+#: The rules the fifteenth session compared. "product" (None) is the bot's own rule, unchanged.
+RULES: dict[str, Optional[dict[str, float]]] = {
     "before": dict.fromkeys(KINDS, 0.5),
-    "product": {"channel": 0.5, "contact": 0.5, "back_office": 0.0, "goal": 0.5},
+    "product": None,
     "none": dict.fromkeys(KINDS, 0.0),
 }
 
@@ -45,13 +52,15 @@ def kind_of(entity: Mapping[str, Any]) -> str:
     return str(entity.get("entity"))
 
 
-def use_rule(thresholds: Mapping[str, float]) -> None:
-    """Make every reader set aside by ``thresholds`` (per kind) instead of the product's rule.
+def use_rule(thresholds: Optional[Mapping[str, float]]) -> None:
+    """Make every reader set aside by ``thresholds`` (per kind), or by the bot's own rule (None).
 
     Only :meth:`RelevanceReader.threshold_for` is replaced, so everything else about setting a
     mention aside (long texts only, current mentions only, the scores) stays the product's.
     """
-    from bot.language.relevance import RelevanceReader
+    if thresholds is None:
+        RelevanceReader.threshold_for = PRODUCT_THRESHOLD_FOR  # type: ignore[method-assign]
+        return
 
     def threshold_for(self: RelevanceReader, entity: Mapping[str, Any]) -> float:
         return thresholds[kind_of(entity)]
@@ -67,7 +76,7 @@ def parse_rule(spec: str) -> tuple[str, dict[str, float]]:
     return name, {k: float(v) for k, v in values.items()}
 
 
-def score_rules(rules: dict[str, dict[str, float]], groups: list[tuple[Path, list]]) -> None:
+def score_rules(rules: dict[str, Optional[dict[str, float]]], groups: list[tuple[Path, list]]) -> None:
     """Print label accuracy and exact channel sets per rule over (model, items) groups."""
     from bot.rasa_ext.parser import ScopeParser
     from bot.runtime import realtext

@@ -33,7 +33,8 @@ def test_kinds_split_processes_into_contact_and_back_office_work():
 
 def test_the_product_rule_is_the_one_the_bot_runs(monkeypatch):
     """Scored far below every threshold: the product's own reader and the script's "product"
-    rule set aside the same mentions; "before" also the back-office one; "none" nothing."""
+    rule set aside the same mentions, even right after another rule ran; "before" also the
+    back-office one; "none" nothing."""
     assert len(TEXT.split()) > PASSING_MIN_WORDS
     reader = RelevanceReader({}, bias=-5.0)
     product = reader.set_aside(TEXT, MENTIONS)
@@ -43,6 +44,17 @@ def test_the_product_rule_is_the_one_the_bot_runs(monkeypatch):
         reader_rules.use_rule(thresholds)
         seen[name] = reader.set_aside(TEXT, MENTIONS)
     assert seen == {"product": product, "before": [0, 1, 2], "none": []} and product == [0, 2]
+    assert list(reader_rules.RULES).index("before") < list(reader_rules.RULES).index("product")
+
+
+def test_the_product_rule_keeps_the_bot_s_threshold_whatever_it_is(monkeypatch):
+    """Not a copy of 0.5: with the reader trained at another threshold, "product" uses that one."""
+    monkeypatch.setattr(RelevanceReader, "threshold_for", RelevanceReader.threshold_for)  # restored after the test
+    reader = RelevanceReader({}, bias=0.0, threshold=0.6)  # every mention scored 0.5
+    reader_rules.use_rule(reader_rules.RULES["before"])
+    assert reader.set_aside(TEXT, MENTIONS) == []
+    reader_rules.use_rule(reader_rules.RULES["product"])
+    assert reader.set_aside(TEXT, MENTIONS) == [0, 2]
 
 
 def test_a_rule_must_give_every_kind():
