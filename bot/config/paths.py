@@ -20,7 +20,8 @@ MODEL_PREFIX = "scopebot-"
 #: Code whose changes change what training produces (the spaCy pipeline's build, how a text
 #: is cut and read, the relevance reader's features and training); cross-validation's fold
 #: models depend on it too.
-MODEL_CODE = ("bot/nlu/spacy_pipeline.py", "bot/nlu/parse.py", "bot/nlu/mention_relevance.py", "bot/language",
+MODEL_CODE = ("bot/nlu/spacy_pipeline.py", "bot/nlu/parse.py", "bot/nlu/mention_relevance.py",
+              "bot/nlu/batched_diet.py", "bot/language",
               "bot/domain/vocabulary.py", "bot/domain/signals.py")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", *MODEL_CODE)
 #: ...except the corpus files training never reads: DIET learns from the generated

@@ -6,20 +6,24 @@ token of every message and every feature matrix, again after each of the seven c
 that touch the messages. ``py-spy`` on ``rasa train`` (docs/performance.md) put 37 % of the
 time before DIET starts into ``Message.fingerprint``, two thirds of it in
 ``Token.fingerprint``, which hashes a token's five fields with a JSON dump and an MD5 per
-field, although after the tokenizer only the regex featurizer changes a token (it adds its
-pattern flags), so most of those hashes repeat an earlier one.
+field and per nested value, and the training data is fingerprinted again after each component.
 
-Two replacements, each giving the cache the same verdicts as Rasa's own code:
+Two replacements, each telling the cache "changed" wherever Rasa's own code would:
 
-* ``Token.fingerprint`` returns Rasa's own fingerprint, remembered on the token together with
-  a copy of the fields it was computed from, and recomputed whenever any of them differs. Only
-  tokens whose extra data holds plain values (strings, numbers, booleans, None) or dicts and
-  lists of them are remembered; a token holding any other object is hashed afresh every time.
+* ``Token.fingerprint`` hashes one exact copy of the fields Rasa's method reads (text, offsets,
+  lemma and extra data, each value with its type) with a single MD5, instead of a JSON dump and
+  an MD5 per field and per nested value: equal fields give equal digests, and any difference
+  (1 against True, a dict changed in place) a different one. Only tokens whose extra data
+  holds plain values (strings, numbers, booleans, None) or dicts and lists of them are hashed
+  this way; a token holding any other object gets Rasa's own fingerprint. The copy keeps a
+  dict's order, so two dicts with the same items in another order merely miss the cache.
 * ``Features.fingerprint`` of a sparse matrix hashes its coordinates and values as raw bytes
   (with its shape and dtype) instead of printing every non-zero entry as a line of text and
-  hashing the text: the same information in the same order. The digests differ from Rasa's
-  own, so the first training after the switch misses the cache once. Dense features keep
-  Rasa's method; this pipeline has none.
+  hashing the text: the same information in the same order.
+
+  Dense features keep Rasa's method; this pipeline has none.
+
+Both digests differ from Rasa's own, so the first training after a switch misses the cache once.
 
 Applied only by the training entry point (:mod:`bot.rasa_ext.rasa_cli`), as one
 :class:`~bot.rasa_ext.guard.Patch`: on a Rasa that is not 3.6.x it is not applied, and
@@ -85,14 +89,20 @@ def _token_fields(token: Any) -> Optional[Tuple[Any, ...]]:
 
 
 def token_fingerprint(self: Any) -> str:
-    """Rasa's ``Token.fingerprint``, computed once per set of field values."""
+    """A digest of everything Rasa's ``Token.fingerprint`` reads, or Rasa's own value when the
+    token's data cannot be copied exactly (:func:`_snapshot`).
+
+    The digest is remembered on the token with the copy it was computed from: the training
+    data is fingerprinted after every component, and most components leave tokens alone.
+    """
     fields = _token_fields(self)
+    if fields is None:
+        return _rasa_own("token")(self)
     memo = self.__dict__.get(_MEMO)
-    if fields is not None and memo is not None and memo[0] == fields:
+    if memo is not None and memo[0] == fields:
         return memo[1]
-    value = _rasa_own("token")(self)
-    if fields is not None:
-        self.__dict__[_MEMO] = (fields, value)
+    value = hashlib.md5(repr(fields).encode("utf-8"), usedforsecurity=False).hexdigest()
+    self.__dict__[_MEMO] = (fields, value)
     return value
 
 

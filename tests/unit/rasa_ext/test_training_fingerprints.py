@@ -1,14 +1,19 @@
 """The training patch gives Rasa's cache the same verdicts as Rasa's own fingerprints.
 
-Tokens: the patched ``Token.fingerprint`` must return exactly Rasa's value, also after any
-change to a token (a field reassigned, ``set``, a dict in its data changed in place, 1 turned
-into True). Sparse features: equal matrices give equal fingerprints, and any change to a value,
-a coordinate, the shape, the dtype or the feature's name gives a different one.
+Tokens: equal tokens get equal fingerprints, also across processes (the cache is on disk), and
+any change to a token (a field reassigned, ``set``, a dict in its data changed in place, 1
+turned into True) gives a different one, wherever Rasa's own fingerprint changes too; a token
+holding an object gets Rasa's own value.
+
+Sparse features: equal matrices give equal fingerprints, and any change to a value, a
+coordinate, the shape, the dtype or the feature's name gives a different one.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -36,11 +41,25 @@ def _token(**data):
     return Token("calls", 12, lemma="call", data=data or {"pos": "NOUN"})
 
 
-def test_token_fingerprint_is_rasas_own_value(patched):
-    for token in (_token(), _token(pos="NOUN", pattern={"phone": True, "email": False}),
-                  _token(pos=None, extra=[1, 2.5, "x"], nested={"a": {"b": [True]}})):
-        assert token.fingerprint() == _rasa_token_fingerprint(token)
-        assert token.fingerprint() == _rasa_token_fingerprint(token)  # the remembered one too
+TOKENS = (dict(pos="NOUN"), dict(pos="NOUN", pattern={"phone": True, "email": False}),
+          dict(pos=None, extra=[1, 2.5, "x"], nested={"a": {"b": [True]}}))
+
+
+def test_equal_tokens_get_equal_fingerprints(patched):
+    for data in TOKENS:
+        token, twin = _token(**data), _token(**data)
+        assert token.fingerprint() == twin.fingerprint() == token.fingerprint()  # remembered too
+    assert len({_token(**data).fingerprint() for data in TOKENS}) == len(TOKENS)
+
+
+def test_token_fingerprints_are_the_same_in_another_process(patched):
+    """The training cache lives on disk, so a digest must not depend on the process."""
+    code = ("from bot.rasa_ext import fingerprints; fingerprints.install(); "
+            "from rasa.nlu.tokenizers.tokenizer import Token; "
+            f"print(*(Token('calls', 12, lemma='call', data=d).fingerprint() for d in {TOKENS!r}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "7"}).stdout.split()
+    assert out == [_token(**data).fingerprint() for data in TOKENS]
 
 
 @pytest.mark.parametrize("change", [
@@ -56,9 +75,10 @@ def test_token_fingerprint_is_rasas_own_value(patched):
 def test_a_changed_token_is_fingerprinted_afresh(patched, change):
     token = _token(pos="NOUN", pattern={"phone": True, "count": 1}, list=["a"])
     before = token.fingerprint()
+    rasa_before = _rasa_token_fingerprint(token)
     change(token)
-    assert token.fingerprint() == _rasa_token_fingerprint(token)
-    assert token.fingerprint() != before
+    assert _rasa_token_fingerprint(token) != rasa_before  # Rasa's cache would see the change...
+    assert token.fingerprint() != before  # ...and so does ours
 
 
 def test_a_token_holding_an_object_is_never_remembered(patched):
