@@ -1,23 +1,33 @@
-"""Rasa's own command line, run with the project's training patch in place.
+"""Rasa's own command line, run with the project's training patches in place.
 
 Why a second entry point: ``rasa train`` runs in a process of its own, so a patch applied in the
 process that starts it does not reach it. Every training that scopebot starts (``scopebot train``,
 the cross-validation folds of ``scopebot eval``, ``make bench``) runs
 ``python -m bot.rasa_ext.rasa_cli train ...`` instead of the ``rasa`` script (see
 :func:`bot.runtime.childenv.rasa_train_cmd`). The arguments, the output and the model are those
-of ``rasa train``; only the sparse-feature fingerprints are computed faster
-(:mod:`bot.rasa_ext.fingerprints`).
+of ``rasa train``; only the time differs:
+
+* the sparse-feature fingerprints are computed faster (:mod:`bot.rasa_ext.fingerprints`);
+* DIET's batches flow through a tf.data pipeline without autotuning, whose thread could keep
+  Keras ``fit`` waiting for half a minute after the last epoch
+  (:mod:`bot.rasa_ext.training_batches`).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import List
+
+
+def install_patches() -> List[str]:
+    """Apply the training patches; the names of those in place (none on another Rasa release line)."""
+    from bot.rasa_ext import fingerprints, training_batches
+
+    return [patch.name for patch in (fingerprints.PATCH, training_batches.PATCH) if patch.install()]
 
 
 def main() -> None:
-    from bot.rasa_ext import fingerprints
-
-    fingerprints.install()
+    install_patches()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
