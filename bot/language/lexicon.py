@@ -65,14 +65,20 @@ def _mapped(text: str) -> str:
     return _PUNCT.sub(" ", text)
 
 
+def _squeeze(mapped: str) -> str:
+    """The end of :func:`normalise`: each run of spaces as one, no spaces, quotes or slashes at
+    either end. Separate so that :meth:`Lexicon.find` can apply it to a slice of a text mapped once."""
+    return _SPACE.sub(" ", mapped).strip(" '/")
+
+
 def normalise(text: str) -> str:
     """Lowercase, unify quotes and hyphens, drop stray punctuation: the matching key."""
-    return _SPACE.sub(" ", _mapped(text)).strip(" '/")
+    return _squeeze(_mapped(text))
 
 
 def _window_text(text: str) -> Optional[str]:
     """``text`` mapped once for :meth:`Lexicon.find`, so that ``normalise(text[a:b])`` is
-    ``_SPACE.sub(" ", mapped[a:b]).strip(" '/")``; None where that does not hold: where
+    ``_squeeze(mapped[a:b])``; None where that does not hold: where
     lowercasing changes the length ("İ") or depends on the next letter (a final sigma)."""
     mapped = _mapped(text)
     return mapped if len(mapped) == len(text) and "\u03a3" not in text else None
@@ -90,6 +96,12 @@ def singular(word: str) -> str:
     if word.endswith("s"):
         return word[:-1]
     return word
+
+
+def singular_key(key: str) -> str:
+    """A normalised key with every word made singular: the second form under which each lexicon
+    form is stored and each text is looked up ("inbound calls" -> "inbound call")."""
+    return " ".join(singular(w) for w in key.split())
 
 
 @dataclass(frozen=True)
@@ -112,7 +124,7 @@ class Lexicon:
                     key = normalise(str(form))
                     if key:
                         forms.setdefault(key, value)
-                        forms.setdefault(" ".join(singular(w) for w in key.split()), value)
+                        forms.setdefault(singular_key(key), value)
             table[entity] = forms
         return cls(table)
 
@@ -122,7 +134,7 @@ class Lexicon:
     def exact(self, entity: str, text: str) -> Optional[str]:
         forms = self.forms(entity)
         key = normalise(text)
-        return forms.get(key) or forms.get(" ".join(singular(w) for w in key.split()))
+        return forms.get(key) or forms.get(singular_key(key))
 
     def canonical(self, entity: str, text: str, lemmas: Optional[Iterable[str]] = None,
                   fuzzy: bool = True) -> Optional[str]:
@@ -204,9 +216,8 @@ class Lexicon:
                 start, end = tokens[i][0], tokens[i + size - 1][1]
                 # normalise(text[start:end]), without mapping the same characters again for
                 # every window (this loop was a third of the relevance reader's training)
-                key = (normalise(text[start:end]) if mapped is None
-                       else _SPACE.sub(" ", mapped[start:end]).strip(" '/"))
-                types = index.get(key) or index.get(" ".join(singular(w) for w in key.split()))
+                key = normalise(text[start:end]) if mapped is None else _squeeze(mapped[start:end])
+                types = index.get(key) or index.get(singular_key(key))
                 if types:
                     hit = (size, start, end, types)
                     break

@@ -48,7 +48,35 @@ def test_same_outputs_loss_and_gradients_as_rasas_crf(traced):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
-def test_diet_builds_its_crf_heads_with_the_decode_outside_the_tape():
-    method = PredictionBuiltDIET._prepare_entity_recognition_layers
-    assert method.__qualname__.startswith("PredictionBuiltDIET.")  # overrides Rasa's
-    assert "DecodeOutsideTapeCRF" in method.__code__.co_names
+def _entity_layers(prepare) -> dict:
+    """The layers a DIET's ``_prepare_entity_recognition_layers`` builds for an entity and a role head."""
+    from types import SimpleNamespace
+
+    from rasa.nlu.extractors.extractor import EntityTagSpec
+    from rasa.utils.tensorflow.constants import EMBEDDING_DIMENSION, REGULARIZATION_CONSTANT, SCALE_LOSS
+
+    specs = [EntityTagSpec("entity", {0: "O", 1: "channel", 2: "process"}, {"O": 0, "channel": 1, "process": 2}, 3),
+             EntityTagSpec("role", {0: "O", 1: "planned"}, {"O": 0, "planned": 1}, 2)]
+    model = SimpleNamespace(_entity_tag_specs=specs, _tf_layers={},
+                            config={REGULARIZATION_CONSTANT: 0.002, SCALE_LOSS: True, EMBEDDING_DIMENSION: 20})
+    prepare(model)
+    return model._tf_layers
+
+
+def test_diet_builds_rasas_entity_heads_but_for_the_crf_class():
+    from rasa.nlu.classifiers.diet_classifier import DIET
+
+    ours = _entity_layers(PredictionBuiltDIET._prepare_entity_recognition_layers)
+    rasas = _entity_layers(DIET._prepare_entity_recognition_layers)
+    assert PredictionBuiltDIET._prepare_entity_recognition_layers is not DIET._prepare_entity_recognition_layers
+    assert list(ours) == list(rasas) == ["embed.entity.logits", "crf.entity", "embed.entity.tags",
+                                         "embed.role.logits", "crf.role", "embed.role.tags"]
+    for key, layer in ours.items():
+        theirs = rasas[key]
+        if key.startswith("crf."):
+            assert type(layer) is DecodeOutsideTapeCRF and type(theirs) is layers.CRF
+            assert (layer.num_tags, layer.scale_loss) == (theirs.num_tags, theirs.scale_loss)
+            # Keras numbers layer names per process ("crf", "crf_1", ...): ours take the same stem
+            assert layer.name.split("_")[0] == theirs.name.split("_")[0] == "crf"
+        else:
+            assert type(layer) is type(theirs) and layer.name == theirs.name
