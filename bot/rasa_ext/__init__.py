@@ -2,9 +2,10 @@
 
 Monkey patches of Rasa 3.6 (``speedups``, ``offload``, ``storage_faults``, ``action_faults``), the
 tracker and lock stores that subclass Rasa's, and ``parser``, which runs a model's NLU
-graph in-process for batch use. Each patch is installed by the server entry
-point (``bot.runtime.rasa_server``), checks the installed Rasa version first
-(:mod:`bot.rasa_ext.guard`) and can be undone. It may import Rasa, ``bot.nlu`` (the long
+graph in-process for batch use. Those patches are installed by the server entry point
+(``bot.runtime.rasa_server``); the training patches (``fingerprints``, ``training_batches``)
+by the training entry point (``rasa_cli``). Every patch checks the installed Rasa version
+first (:mod:`bot.rasa_ext.guard`) and can be undone. It may import Rasa, ``bot.nlu`` (the long
 text parsing that ``offload`` runs) and ``bot.config``; not the domain, language, dialogue
 or views directly, and never the channels, actions or runtime.
 """

@@ -7,7 +7,8 @@ the cross-validation folds of ``scopebot eval``, ``make bench``) runs
 :func:`bot.runtime.childenv.rasa_train_cmd`). The arguments, the output and the model are those
 of ``rasa train``; only the time differs:
 
-* the sparse-feature fingerprints are computed faster (:mod:`bot.rasa_ext.fingerprints`);
+* the training cache's fingerprints of tokens and sparse features are computed faster
+  (:mod:`bot.rasa_ext.fingerprints`);
 * DIET's batches flow through a tf.data pipeline without autotuning, whose thread could keep
   Keras ``fit`` waiting for half a minute after the last epoch
   (:mod:`bot.rasa_ext.training_batches`).
