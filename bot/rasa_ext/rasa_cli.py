@@ -24,7 +24,8 @@ def install_patches() -> List[str]:
     """Apply the training patches; the names of those in place (none on another Rasa release line)."""
     from bot.rasa_ext import fingerprints, training_batches
 
-    return [patch.name for patch in (fingerprints.PATCH, training_batches.PATCH) if patch.install()]
+    # each module's install(), as the server entry point (bot.runtime.rasa_server) calls its patches'
+    return [module.PATCH.name for module in (fingerprints, training_batches) if module.install()]
 
 
 def main() -> None:
