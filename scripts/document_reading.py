@@ -38,13 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.domain.signals import PASSING_MIN_WORDS  # noqa: E402  (after the path is set)
+from bot.language.relevance import words  # noqa: E402  (the relevance reader's own word split)
 
 UND, BPO = "UNDETERMINED", "BPO"
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")  # linear: one pass, no nested quantifiers
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: Style cues of a buyer's own scope (we need, the contractor shall) against background
 #: (reporting verbs, the market in general, history); each is a rate per 100 words.
-CUES: dict[str, frozenset[str]] = {name: frozenset(words.split()) for name, words in {
+CUES: dict[str, frozenset[str]] = {name: frozenset(listed.split()) for name, listed in {
     "we": "we our us ours", "i": "i my me i'm i've", "you": "you your", "they": "they their them",
     "modal": "shall must will should", "need": "need needs looking require requires requirement seeking want",
     "party": "contractor vendor provider supplier bidder offeror proposer respondent",
@@ -53,10 +53,6 @@ CUES: dict[str, frozenset[str]] = {name: frozenset(words.split()) for name, word
     "past": "was were had did used", "client": "client clients client's",
 }.items()}
 Features = dict[str, float]
-
-
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
 
 
 def doc_words(text: str, pairs: bool = True) -> Features:
@@ -163,7 +159,6 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = [r["recommendation"] for r in records]
     print(f"{len(items)} items, {len(set(folds))} folds grouped by source; engine alone {accuracy(engine)}")
-    by_id = {id(it): r for it, r in zip(items, records)}
     und_words = out_of_fold(items, folds, lambda it: doc_words(it.text), lambda it: it.label == UND, args.c)
     und_cues = out_of_fold(items, folds, lambda it: cue_rates(it.text), lambda it: it.label == UND, 1.0)
     bpo_words = out_of_fold(items, folds, lambda it: doc_words(it.text), lambda it: it.label == BPO, args.c)
@@ -175,9 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     cells = [f"t={t}: {accuracy([promote_to_bpo(a, r, p, t) for a, r, p in zip(engine, records, bpo_words)])}"
              for t in (0.6, 0.7, 0.8, 0.9)]
     print(f"{'back_office':12s} AUC for gold {BPO} {auc(is_bpo, bpo_words):.3f}   " + "   ".join(cells))
-    stacked = out_of_fold(items, folds, lambda it: {**engine_features(by_id[id(it)]),
-                                                    **{k: 0.3 for k in doc_words(it.text, pairs=False)}},
-                          lambda it: it.label, args.c, proba=False)
+
+    def answer_and_words(pair: tuple[Any, Mapping[str, Any]]) -> Features:
+        return {**engine_features(pair[1]), **{k: 0.3 for k in doc_words(pair[0].text, pairs=False)}}
+
+    stacked = out_of_fold(list(zip(items, records)), folds, answer_and_words, lambda pair: pair[0].label,
+                          args.c, proba=False)
     confusion = Counter((g, a) for g, a in zip(gold, engine) if g != a)
     print(f"{'stacker':12s} {accuracy(stacked)}   largest engine error cells: "
           + ", ".join(f"{g}->{a} {n}" for (g, a), n in confusion.most_common(4)))
