@@ -21,6 +21,7 @@ MODEL_PREFIX = "scopebot-"
 #: is cut and read, the relevance reader's features and training); cross-validation's fold
 #: models depend on it too.
 MODEL_CODE = ("bot/nlu/spacy_pipeline.py", "bot/nlu/parse.py", "bot/nlu/mention_relevance.py",
+              "bot/nlu/reader_training.py",
               "bot/nlu/batched_diet.py", "bot/language",
               "bot/domain/vocabulary.py", "bot/domain/signals.py")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", *MODEL_CODE)

@@ -13,9 +13,7 @@ nothing downstream reads them.
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,30 +24,13 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.config.paths import PROJECT_ROOT
-from bot.language.lexicon import load_lexicon
-from bot.language.mentions import RESOLVER_NAME, resolve
-from bot.language.relevance import FEATURES_VERSION, Example, RelevanceReader, flag_context, train
-from bot.nlu.parse import pieces
+from bot.language.mentions import RESOLVER_NAME
+from bot.language.relevance import RelevanceReader, flag_context
+from bot.nlu import reader_training
+from bot.nlu.reader_training import ReaderJob
 
 logger = logging.getLogger(__name__)
 WEIGHTS = "relevance.json"
-
-
-def corpus_examples(files: List[str]) -> List[Example]:
-    """Every text of the corpus ``files``, cut as the bot cuts a message, read by the lexicon and rules."""
-    lexicon = load_lexicon()
-    out: List[Example] = []
-    for name in files:
-        path = Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            raw = json.loads(line)
-            gold = {k: frozenset(raw.get(k) or ()) for k in ("channels", "processes", "goals")}
-            out += [Example(part, [m.to_entity() for m in resolve(part, [], lexicon)], gold)
-                    for part in pieces(raw["text"])]
-    return out
 
 
 @DefaultV1Recipe.register(
@@ -60,14 +41,7 @@ class MentionRelevance(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {
-            # corpus files (JSON Lines, relative to the project) the reader learns from
-            "corpus_files": ["data/realtext/train.jsonl", "data/realtext/dev.jsonl"],
-            "c": 1.0,  # inverse regularisation strength of the logistic regression
-            "threshold": 0.5,  # a mention scored below this is set aside
-            "min_words": None,  # only longer messages are read (None: the spec's long description)
-            "features_version": FEATURES_VERSION,  # part of the config, so a new version retrains
-        }
+        return reader_training.defaults()
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  reader: Optional[RelevanceReader] = None) -> None:
@@ -82,11 +56,13 @@ class MentionRelevance(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit on the corpus files (``training_data`` is Rasa's; the gold sets are in the corpus)."""
-        settings = {k: self._config[k] for k in ("c", "threshold") if self._config.get(k) is not None}
-        if self._config.get("min_words") is not None:
-            settings["min_words"] = int(self._config["min_words"])
-        self.reader = train(corpus_examples(list(self._config["corpus_files"])), **settings)
+        """Fit on the corpus files (``training_data`` is Rasa's; the gold sets are in the corpus).
+
+        The training entry point may have started this very fit beside the rest of the training
+        (:mod:`bot.nlu.reader_training`); its result is taken when it is for the same job.
+        """
+        job = ReaderJob.from_config(self._config)
+        self.reader = reader_training.take(job) or reader_training.fit(job)
         with self._storage.write_to(self._resource) as directory:
             (directory / WEIGHTS).write_text(self.reader.to_json(), encoding="utf-8")
         logger.info("relevance reader trained on %s", self.reader.trained_on)

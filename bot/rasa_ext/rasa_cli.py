@@ -11,7 +11,10 @@ of ``rasa train``; only the time differs:
   (:mod:`bot.rasa_ext.fingerprints`);
 * DIET's batches flow through a tf.data pipeline without autotuning, whose thread could keep
   Keras ``fit`` waiting for half a minute after the last epoch
-  (:mod:`bot.rasa_ext.training_batches`).
+  (:mod:`bot.rasa_ext.training_batches`);
+* the relevance reader is fitted in a child process from the start, on the core Rasa's
+  one-component-at-a-time training leaves idle, and its component takes the result
+  (:mod:`bot.nlu.reader_training`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ def install_patches() -> List[str]:
 
 def main() -> None:
     install_patches()
+    from bot.nlu.reader_training import start_from_argv
+
+    start_from_argv(sys.argv[1:])
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
