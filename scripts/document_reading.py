@@ -125,32 +125,49 @@ def auc(labels: Sequence[bool], scores: Sequence[float]) -> float:
     return float(roc_auc_score(labels, scores))
 
 
-def out_of_fold_records(items: list[Any], folds: list[int]) -> list[dict[str, Any]]:
-    """The engine's answer to each item from the `make eval` fold model that never saw its source."""
-    from bot.config.paths import RESULTS_DIR
-    from bot.rasa_ext.parser import ScopeParser
-    from bot.runtime.realtext_eval import scopebot_predictor
+def regularisation_from(argv: list[str] | None, doc: str, what: str) -> float:
+    """The ``--c`` option (inverse regularisation strength of ``what``) of an experiment's command line."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--c", type=float, default=0.3, help=f"inverse regularisation strength of {what}")
+    return float(ap.parse_args(argv).c)
 
-    records: list[dict[str, Any]] = [{}] * len(items)
+
+def train_dev_folds() -> tuple[list[Any], list[int]]:
+    """The train + dev items, and the fold of each, grouped by source as `make eval` folds them."""
+    from bot.runtime import realtext
+    from bot.runtime.realtext_eval import FOLDS
+
+    items = realtext.load(("train", "dev"))
+    return items, [realtext.fold_of(it.source, FOLDS) for it in items]
+
+
+def out_of_fold_signals(items: list[Any], folds: list[int]) -> list[Any]:
+    """Each item's signals from the `make eval` fold model that never saw its source."""
+    from bot.config.paths import RESULTS_DIR
+    from bot.domain.signals import Signals
+    from bot.rasa_ext.parser import ScopeParser
+
+    out: list[Signals] = [Signals()] * len(items)
     for k in sorted(set(folds)):
         model = RESULTS_DIR / "crossval" / f"fold{k}.tar.gz"
         if not model.exists():
             raise SystemExit(f"{model} is missing: run `make eval` first")
         held = [i for i, f in enumerate(folds) if f == k]
-        for i, record in zip(held, scopebot_predictor(ScopeParser(model))([items[i].text for i in held])):
-            records[i] = dict(record)
-    return records
+        for i, parse in zip(held, ScopeParser(model).parse_many([items[i].text for i in held])):
+            out[i] = parse.signals
+    return out
+
+
+def out_of_fold_records(items: list[Any], folds: list[int]) -> list[dict[str, Any]]:
+    """The engine's answer to each item, as `make eval` scores it, from the fold model that never saw its source."""
+    from bot.domain.assessment import assess
+
+    return [dict(assess(s).to_record(it.text)) for s, it in zip(out_of_fold_signals(items, folds), items)]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.runtime import realtext
-    from bot.runtime.realtext_eval import FOLDS
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--c", type=float, default=0.3, help="inverse regularisation strength")
-    args = ap.parse_args(argv)
-    items = realtext.load(("train", "dev"))
-    folds = [realtext.fold_of(it.source, FOLDS) for it in items]
+    c = regularisation_from(argv, __doc__, "the word models")
+    items, folds = train_dev_folds()
     records = out_of_fold_records(items, folds)
     gold = [it.label for it in items]
 
@@ -159,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = [r["recommendation"] for r in records]
     print(f"{len(items)} items, {len(set(folds))} folds grouped by source; engine alone {accuracy(engine)}")
-    und_words = out_of_fold(items, folds, lambda it: doc_words(it.text), lambda it: it.label == UND, args.c)
+    und_words = out_of_fold(items, folds, lambda it: doc_words(it.text), lambda it: it.label == UND, c)
     und_cues = out_of_fold(items, folds, lambda it: cue_rates(it.text), lambda it: it.label == UND, 1.0)
-    bpo_words = out_of_fold(items, folds, lambda it: doc_words(it.text), lambda it: it.label == BPO, args.c)
+    bpo_words = out_of_fold(items, folds, lambda it: doc_words(it.text), lambda it: it.label == BPO, c)
     is_und, is_bpo = [g == UND for g in gold], [g == BPO for g in gold]
     for name, probs in (("und_gate", und_words), ("cue_gate", und_cues)):
         cells = [f"t={t}: " + accuracy([gate_to_undetermined(a, it.text, p, t)
@@ -175,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         return {**engine_features(pair[1]), **{k: 0.3 for k in doc_words(pair[0].text, pairs=False)}}
 
     stacked = out_of_fold(list(zip(items, records)), folds, answer_and_words, lambda pair: pair[0].label,
-                          args.c, proba=False)
+                          c, proba=False)
     confusion = Counter((g, a) for g, a in zip(gold, engine) if g != a)
     print(f"{'stacker':12s} {accuracy(stacked)}   largest engine error cells: "
           + ", ".join(f"{g}->{a} {n}" for (g, a), n in confusion.most_common(4)))
