@@ -105,15 +105,17 @@ def main(argv: list[str] | None = None) -> int:
         answers = [assess(with_gold(s, it.gold, families)).recommendation for s, it in zip(signals, items)]
         print(f"  {' + '.join(families) or 'none (the engine)':38} {accuracy(list(zip(answers, gold))):.3f}")
 
-    gold_in_house = [it.gold.get("sourcing") == "in_house" for it in items]
-    p = out_of_fold(items, folds, lambda it: doc_words(it.text, pairs=False),
-                    lambda it: it.gold.get("sourcing") == "in_house", c)
+    def in_house(item: Any) -> bool:
+        return item.gold.get("sourcing") == "in_house"
+
+    gold_in_house = [in_house(it) for it in items]
+    p = out_of_fold(items, folds, lambda it: doc_words(it.text, pairs=False), in_house, c)
     print(f"\nlearned in-house detector (words, C={c}): AUC {auc(gold_in_house, p):.3f} "
           f"({sum(gold_in_house)} gold in-house items)")
     for t in (0.3, 0.4, 0.5, 0.6, 0.7):
         changed = [in_house_where(s, pi, t) for s, pi in zip(signals, p)]
         answers = [assess(s).recommendation for s in changed]
-        set_on = sum(c.sourcing != s.sourcing for c, s in zip(changed, signals))
+        set_on = sum(new.sourcing != old.sourcing for new, old in zip(changed, signals))
         print(f"  above {t:.1f}: {accuracy(list(zip(answers, gold))):.3f} (in-house set on {set_on})")
     return 0
 

@@ -23,7 +23,6 @@ import atexit
 import hashlib
 import json
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -64,13 +63,17 @@ LANGUAGE_FILES = ("bot/language/lexicon.yml", "bot/language/senses.yml", "bot/la
 WAIT_SECONDS = 300.0
 
 
+def _in_project(name: str) -> Path:
+    """A file named in a config: absolute, or relative to the project (as the component reads it)."""
+    return Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
+
+
 def corpus_examples(files: Sequence[str]) -> list[Example]:
     """Every text of the corpus ``files``, cut as the bot cuts a message, read by the lexicon and rules."""
     lexicon = load_lexicon()
     out: list[Example] = []
     for name in files:
-        path = Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in _in_project(name).read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             raw = json.loads(line)
@@ -100,7 +103,7 @@ class ReaderJob:
         """A digest of everything the fit reads: settings, corpus files and language files, byte for byte."""
         digest = hashlib.sha256(json.dumps([FEATURES_VERSION, self.files, self.settings]).encode())
         for name in (*self.files, *LANGUAGE_FILES):
-            path = Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name
+            path = _in_project(name)
             digest.update(path.read_bytes() if path.is_file() else b"\0missing")
         return digest.hexdigest()
 
@@ -122,7 +125,6 @@ def fit(job: ReaderJob) -> RelevanceReader:
 @dataclass
 class _Child:
     job: ReaderJob
-    key: str
     process: subprocess.Popen
     out: Path
 
@@ -138,19 +140,14 @@ def start(job: ReaderJob) -> bool:
         return False
     workdir = Path(tempfile.mkdtemp(prefix="scopebot-reader-"))
     out = workdir / "reader.json"
-    # stderr to a file, not a pipe: nobody reads a pipe before take(), and a full one would stall the child
+    # stderr to a file, not a pipe: nobody reads a pipe before take(), and a full one would stall the child.
+    # `python -m` from the project's folder puts the project first on the child's import path.
     with (workdir / "stderr.txt").open("wb") as err:
         process = subprocess.Popen([sys.executable, "-m", __name__, "--job", job.to_json(), "--out", str(out)],
-                                   cwd=PROJECT_ROOT, env=_child_env(), stdout=subprocess.DEVNULL, stderr=err)
-    _child = _Child(job, job.key(), process, out)
+                                   cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=err)
+    _child = _Child(job, process, out)
     atexit.register(_discard)
     return True
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    return env
 
 
 def take(job: ReaderJob, wait: float = WAIT_SECONDS) -> Optional[RelevanceReader]:
@@ -179,7 +176,7 @@ def take(job: ReaderJob, wait: float = WAIT_SECONDS) -> Optional[RelevanceReader
                            child.process.returncode, f": {tail[0]}" if tail else "")
             return None
         result = json.loads(child.out.read_text(encoding="utf-8"))
-        if result.get("key") != child.key or child.key != job.key():
+        if result.get("key") != job.key():  # the child's key is of the files as it read them
             logger.info("corpus or language files changed during the training; fitting the relevance reader again")
             return None
         return RelevanceReader.from_json(result["reader"])
