@@ -412,6 +412,20 @@ def is_contact_number(text: str, start: int, end: int) -> bool:
     return bool(_OWN_LINE.search(label) or _SIGN_OFF.search(text, max(0, start - 160), start))
 
 
+#: Prefixes and suffixes glued to a channel word that turn it into another word: "non-voice"
+#: work is written work, "on-call" a rota, a framework "call-off" an order, a council "call-in" a
+#: review, a "so-called" thing is named, a "ring-fenced" budget is kept apart.
+_GLUED_BEFORE = ("non-", "non ", "on-", "so-")
+_GLUED_AFTER = ("-off", "-in ", "-in,", "-in.", "-in:", "-fen")
+
+
+def is_glued_compound(text: str, start: int, end: int) -> bool:
+    """True when the channel word is part of a compound that means something else (3a.5)."""
+    before = text[max(0, start - 4):start].lower()
+    after = text[end:end + 4].lower()
+    return before.endswith(_GLUED_BEFORE) or after.startswith(_GLUED_AFTER) or after == "-in"
+
+
 #: Words that put work in the past (cues.yml); "(previously First Billing Service)" is a former
 #: name, not past work.
 _PAST_WORK = _CUES.past_work
@@ -815,6 +829,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             continue  # "Email: jane.doe@acme.org": how to reach the writer (3a.5)
         if kind == "channel" and value != "email" and is_contact_number(text, start, end):
             continue  # "Cell/WhatsApp: +27 82 555 0101" under a name: the writer's number (3a.5)
+        if kind == "channel" and is_glued_compound(text, start, end):
+            continue  # "a non-voice process", "on-call staff", "a framework call-off" (3a.5)
         if value == "it_operations" and span.split()[:1] in (["it"], ["It"]):
             continue  # "It supports every service": the pronoun, not IT (IT is written in capitals)
         if kind in ROLE_TYPES:
@@ -823,7 +839,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
                 continue  # "customers with no phone number": what they lack, not what is in scope (3a.5)
             if is_partly_negated(left, text[end:end + 50]):
                 continue  # "no outbound calls": a part of the channel is left out, not the channel
-        sensed, _check = read_sense(kind, value, span, token_index, start, end)
+        sensed, _check = read_sense(kind, value, span, token_index, start, end, text)
         if sensed is None:
             # a topic, the buyer's own, routine or incidental (senses.yml); but a withdrawal
             # ("drop payroll", "we don't need QA") takes the signal out whatever its sense

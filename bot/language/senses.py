@@ -29,6 +29,16 @@ CLAUSE_END = frozenset({".", ";", "!", "?", "\n", ":", "•"})
 #: "and the", "or a", ", their": a new noun phrase starts, so cues after it describe something else.
 NEW_PHRASE = frozenset({"and", "or", ",", "plus"})
 DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "your", "my", "his", "her", "any", "all"})
+#: "I called Fortis": with a subject right before it, a verb before a name is done to that name.
+SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "who"})
+#: Short words that may stand between a verb and the name it introduces ("called in Cognizant").
+NAME_PARTICLES = ("in ", "on ", "upon ", "simply ")
+#: How many words after a mention a ``keep_if_after`` cue may span ("calls for an ambulance"),
+#: and how far before it a ``keep_if_before`` cue may stand ("take member calls").
+KEEP_AFTER_WORDS = 4
+KEEP_BEFORE_WORDS = 3
+#: How a name starts: a capital letter or an opening quote.
+QUOTES = "\"'\u201c\u2018"
 GROUPS = {"back_office": BACK_OFFICE_PROCESSES, "contact": CONTACT_PROCESSES}
 Token = tuple[str, int, int]
 
@@ -52,6 +62,15 @@ class Check:
     #: no drop when the mention ends in one of these work nouns and a list goes on right after
     #: it: "payroll processing and employee calls" names two items, not the topic of the calls
     work_item_in_a_list: frozenset[str] = frozenset()
+    #: cue phrases right after the mention that keep it whatever else matched: "calls for help"
+    #: is phone work even though "calls for" usually means "requires"
+    keep_if_after: tuple[str, ...] = ()
+    #: cue words among the few right before the mention that keep it: "take calls for the city"
+    #: are calls taken for a client, not something the city needs
+    keep_if_before: tuple[str, ...] = ()
+    #: drop when a name follows ("an app called Printful", "a programme called GO", "Called
+    #: ComCare, it ..."), unless a subject pronoun comes right before ("I called Fortis")
+    drop_if_name_follows: bool = False
 
     def applies(self, entity: str, value: str, surface: str) -> bool:
         if (entity, value) not in self.targets:
@@ -70,12 +89,20 @@ class Check:
         last = normalise(surface).split()[-1:]
         return bool(last) and last[0] in self.work_item_in_a_list
 
-    def drops(self, before: Sequence[str], after: Sequence[str], surface: str = "") -> bool:
+    def drops(self, before: Sequence[str], after: Sequence[str], surface: str = "", name_follows: bool = False) -> bool:
+        """Whether the words around say the mention is not a signal. ``name_follows``: the
+        text goes on with a name right after it (see :func:`name_follows`)."""
         if self._work_item_in_a_list(after, surface) or self._held_back(before, after):
             return False
         left = " " + " ".join(before[-self.window:]) + " "
         right = " " + " ".join(after[: self.window]) + " "
+        if self.keep_if_after and _starts_with_cue(" " + " ".join(after[:KEEP_AFTER_WORDS]) + " ", self.keep_if_after):
+            return False
+        if self.keep_if_before and _has_cue(" " + " ".join(before[-KEEP_BEFORE_WORDS:]) + " ", self.keep_if_before):
+            return False
         if _has_cue(left, self.drop_if_before) or _has_cue(right, self.drop_if_after):
+            return True
+        if self.drop_if_name_follows and name_follows and not (before and before[-1] in SUBJECT_PRONOUNS):
             return True
         if (_has_cue(left, self.framed_before)
                 and any(right.startswith(f" {cue} ") for cue in self.framed_after)):
@@ -104,7 +131,8 @@ def _check_from(raw: dict) -> Check:
             targets.add((entity, value))
     unknown = set(raw) - {"id", "principle", "applies_to", "forms", "window", "drop_if_before",
                           "drop_if_after", "keep_only_if_near", "becomes", "promote_if_near",
-                          "unless_near", "drop_if_framed_by", "work_item_in_a_list"}
+                          "unless_near", "drop_if_framed_by", "work_item_in_a_list", "keep_if_after", "keep_if_before",
+                          "drop_if_name_follows"}
     if unknown:
         raise ValueError(f"senses.yml {raw['id']}: unknown keys {sorted(unknown)}")
     if not raw.get("principle"):
@@ -120,13 +148,20 @@ def _check_from(raw: dict) -> Check:
         keep_only_if_near=cues("keep_only_if_near"), becomes=_becomes(raw, targets),
         promote_if_near=cues("promote_if_near"), unless_near=cues("unless_near"),
         framed_before=_framed(raw, "before"), framed_after=_framed(raw, "after"),
-        work_item_in_a_list=frozenset(cues("work_item_in_a_list")),
+        work_item_in_a_list=frozenset(cues("work_item_in_a_list")), keep_if_after=cues("keep_if_after"),
+        keep_if_before=cues("keep_if_before"),
+        drop_if_name_follows=bool(raw.get("drop_if_name_follows", False)),
     )
 
 
 def _has_cue(words: str, cues: Sequence[str]) -> bool:
     """Whether a cue phrase occurs as whole words in ``words`` (space-padded, lowercase)."""
     return any(f" {cue} " in words for cue in cues)
+
+
+def _starts_with_cue(words: str, cues: Sequence[str]) -> bool:
+    """Whether ``words`` (space-padded, lowercase) begins with one of the cue phrases."""
+    return any(words.startswith(f" {cue} ") for cue in cues)
 
 
 def _framed(raw: dict, side: str) -> tuple[str, ...]:
@@ -190,19 +225,36 @@ def _clause_words(index: TokenIndex, start: int, end: int, limit: int = 12) -> t
     return list(reversed(before)), after
 
 
+def name_follows(text: str, end: int) -> bool:
+    """Whether a name starts right after ``end``: a capital or an opening quote after one space,
+    possibly after a particle ("called in Cognizant", "called simply the Company"). Only
+    spaces in between: after a full stop a capital starts a sentence, not a name."""
+    rest = text[end:end + 40]
+    if not rest.startswith(" "):
+        return False
+    rest = rest.lstrip(" ")
+    for particle in NAME_PARTICLES:
+        if rest.lower().startswith(particle):
+            rest = rest[len(particle):].lstrip(" ")
+            break
+    return bool(rest) and (rest[0].isupper() or rest[0] in QUOTES)
+
+
 def read_sense(entity: str, value: str, surface: str, tokens: Sequence[Token] | TokenIndex,
-               start: int, end: int) -> tuple[Optional[str], Optional[str]]:
+               start: int, end: int, text: str = "") -> tuple[Optional[str], Optional[str]]:
     """(value, check id): the value this mention stands for in its context, or None when a
     check says it is not a signal; the id names the check that decided (None: no check did).
 
-    Pass a :class:`TokenIndex` when reading many mentions of one text."""
+    Pass a :class:`TokenIndex` when reading many mentions of one text, and the ``text`` itself
+    for the checks that read capitals (a name after the mention)."""
     index = tokens if isinstance(tokens, TokenIndex) else TokenIndex.of(tokens)
     before: Optional[tuple[list[str], list[str]]] = None
     for check in load_checks():
         if not check.applies(entity, value, surface):
             continue
         before = before or _clause_words(index, start, end)
-        if check.drops(*before, surface=surface):
+        named = check.drop_if_name_follows and name_follows(text, end)
+        if check.drops(*before, surface=surface, name_follows=named):
             return None, check.id
         if check.promotes(*before):
             return check.becomes, check.id

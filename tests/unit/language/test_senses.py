@@ -482,3 +482,67 @@ def test_others_labels_and_sourcing_are_not_the_buyers():
                  "need help with phone overflow.")
     assert got["label_requested"] is None and got["sourcing"] == "in_house"
 
+
+
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.5, twenty-first session (found on train + dev out of fold): naming, needing, idioms and compounds
+    ("We signed up with a bookkeeping firm called Ledgerline to run our accounts payable.", "BPO", []),
+    ("The role is sometimes called a claims clerk: the clerk keys and adjudicates the claims.", "BPO", []),
+    ("Handling refund claims well calls for patience and a sharp eye, so we outsource the claims processing.",
+     "BPO", []),
+    ("Our studio hires non-voice staff to moderate the comments and pictures people upload.", "BPO", []),
+    ("Does that ring a bell? Our payroll run is late every month and we want a partner to take it over.",
+     "BPO", []),
+    ("The new office sits on the Outer Ring Road, next to the data entry team.", "BPO", []),
+    ("Members upload video of their workouts; we need the data entry for their sign-up forms done.", "BPO", []),
+    ("Under a framework call-off we now want a vendor to handle our invoice processing.", "BPO", []),
+    # ...and the same words where they are phone work
+    ("Customers called the helpline about late deliveries all week.", "CALL_CENTER", ["voice"]),
+    ("Last Monday I called Northwind and waited forty minutes on hold.", "CALL_CENTER", ["voice"]),
+    ("Tenants call for help with repairs at any hour, so we need someone answering the phone overnight.",
+     "CALL_CENTER", ["voice"]),
+    ("The answering service will take calls for the city's parks department after hours.", "CALL_CENTER", ["voice"]),
+    ("Give us a ring any time if your order is late.", "CALL_CENTER", ["voice"]),
+    ("Advisers meet customers by video call and answer their emails.", "CONTACT_CENTER", ["email", "video"]),
+])
+def test_naming_needing_idioms_and_compounds(text, model, channels):
+    assert reading(text) == (model, channels)
+
+
+@pytest.mark.parametrize("text,end,expected", [
+    ("an app called Printful.", 13, True),
+    ("the lender called in Cognizant", 17, True),
+    ('a deal called "lift and shift"', 13, True),
+    ("customers called. Then we", 16, False),
+    ("customers called the helpline", 16, False),
+    ("called", 6, False),
+])
+def test_a_name_follows_only_after_spaces(text, end, expected):
+    from bot.language.senses import name_follows
+
+    assert name_follows(text, end) is expected
+
+
+@pytest.mark.parametrize("text,word,expected", [
+    ("a non-voice process", "voice", True),
+    ("the on-call nurse", "call", True),
+    ("a so-called service", "called", True),
+    ("a framework call-off", "call", True),
+    ("open to call-in", "call", True),
+    ("a ring-fenced budget", "ring", True),
+    ("a voice process", "voice", False),
+    ("call in sick", "call", False),
+    ("callers phone in", "phone", False),
+])
+def test_glued_compounds(text, word, expected):
+    from bot.language.mentions import is_glued_compound
+
+    start = text.index(word)
+    assert is_glued_compound(text, start, start + len(word)) is expected
+
+
+def test_keep_if_after_wins_over_a_drop_cue():
+    check = next(c for c in load_checks() if c.id == "call_for_as_requires")
+    assert check.drops([], ["for", "a", "police", "report"])
+    assert not check.drops([], ["for", "help", "with", "repairs"])
+    assert not check.drops(["answering", "service", "will", "take"], ["for", "the", "city"])

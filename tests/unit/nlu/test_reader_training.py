@@ -94,6 +94,31 @@ def test_the_job_key_follows_settings_and_file_content(corpus: Path) -> None:
     assert _job(corpus).key() != key
 
 
+def test_rasa_cache_key_follows_the_language_files(corpus: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa's training cache must not restore a reader fitted with other sense checks.
+
+    The reader reads the corpus with the lexicon, senses and cues, none of which Rasa's graph
+    sees; an edit to ``senses.yml`` alone once restored the stale reader from the cache.
+    """
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    from bot.nlu.mention_relevance import MentionRelevance
+
+    senses = tmp_path / "senses.yml"
+    senses.write_text("checks: []\n", encoding="utf-8")
+    monkeypatch.setattr(reader_training, "LANGUAGE_FILES", (str(senses),))
+    config = {**DEFAULTS, "corpus_files": [str(corpus)]}
+
+    def cache_key() -> str:
+        return calculate_fingerprint_key(MentionRelevance, config, {})
+
+    before = cache_key()
+    assert cache_key() == before
+    senses.write_text("checks: [{id: new}]\n", encoding="utf-8")
+    assert cache_key() != before
+
+
 # ----- the child's reader, and when it is used -----------------------------------------------------
 def test_the_child_fits_the_reader_the_component_would_fit(corpus: Path) -> None:
     job = _job(corpus)
