@@ -29,8 +29,12 @@ CLAUSE_END = frozenset({".", ";", "!", "?", "\n", ":", "•"})
 #: "and the", "or a", ", their": a new noun phrase starts, so cues after it describe something else.
 NEW_PHRASE = frozenset({"and", "or", ",", "plus"})
 DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "your", "my", "his", "her", "any", "all"})
-#: "I called Fortis": with a subject right before it, a verb before a name is done to that name.
-SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "who"})
+#: "I called Fortis", "customers called Acme Bank": with a subject right before it, a verb before
+#: a name is done to that name (a pronoun, or the people who usually make the calls).
+CALLING_SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "who", "someone", "somebody", "everyone",
+                              "nobody", "customers", "customer", "callers", "caller", "people", "clients",
+                              "client", "members", "patients", "residents", "users", "tenants", "parents",
+                              "students", "citizens", "guests", "buyers", "consumers", "agents", "staff"})
 #: Short words that may stand between a verb and the name it introduces ("called in Cognizant").
 NAME_PARTICLES = ("in ", "on ", "upon ", "simply ")
 #: How many words after a mention a ``keep_if_after`` cue may span ("calls for an ambulance"),
@@ -69,7 +73,7 @@ class Check:
     #: are calls taken for a client, not something the city needs
     keep_if_before: tuple[str, ...] = ()
     #: drop when a name follows ("an app called Printful", "a programme called GO", "Called
-    #: ComCare, it ..."), unless a subject pronoun comes right before ("I called Fortis")
+    #: ComCare, it ..."), unless a subject comes right before ("I called Fortis")
     drop_if_name_follows: bool = False
 
     def applies(self, entity: str, value: str, surface: str) -> bool:
@@ -102,7 +106,7 @@ class Check:
             return False
         if _has_cue(left, self.drop_if_before) or _has_cue(right, self.drop_if_after):
             return True
-        if self.drop_if_name_follows and name_follows and not (before and before[-1] in SUBJECT_PRONOUNS):
+        if self.drop_if_name_follows and name_follows and not (before and before[-1] in CALLING_SUBJECTS):
             return True
         if (_has_cue(left, self.framed_before)
                 and any(right.startswith(f" {cue} ") for cue in self.framed_after)):

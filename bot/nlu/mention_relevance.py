@@ -47,10 +47,11 @@ class MentionRelevance(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """The job's key: what the fit reads besides Rasa's training data.
 
-        Rasa's training cache fingerprints a component by its config and its inputs from the
-        graph. The reader learns from the corpus files and reads them with the lexicon, the sense
-        checks and the cues, none of which is in the graph, so without this an edit to
-        ``senses.yml`` alone would restore the reader fitted with the old checks.
+        Rasa's training cache fingerprints a component by its config, its class's source and its
+        inputs from the graph. The reader learns from the corpus files and reads them with the
+        lexicon, the sense checks, the cues and their code, none of which is in the graph, so
+        without this an edit to ``senses.yml`` alone would restore the reader fitted with the old
+        checks.
         """
         return ReaderJob.from_config(config).key()
 

@@ -10,10 +10,10 @@ fitting the regression while the second core sat idle. So the training entry poi
 child's result (:func:`take`) instead of fitting again.
 
 Nothing but time changes: the child runs :func:`fit` on the same :class:`ReaderJob` the
-component would fit inline, and its result is used only when its job's key (the settings,
-the corpus files and the language files, byte for byte) equals the component's own. Otherwise
-(another config, a file edited meanwhile, a child that failed or never ran) the component
-fits inline, as before. Rasa-free, so the child imports neither Rasa nor TensorFlow.
+component would fit inline, and its result is used only when its job's key (the settings, the
+corpus files and the language layer's code and data, byte for byte) equals the component's own.
+Otherwise (another config, a file edited meanwhile, a child that failed or never ran) the
+component fits inline, as before. Rasa-free, so the child imports neither Rasa nor TensorFlow.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from bot.config.paths import PROJECT_ROOT
+from bot.config.paths import PROJECT_ROOT, input_files
 from bot.language.lexicon import load_lexicon
 from bot.language.mentions import resolve
 from bot.language.relevance import FEATURES_VERSION, Example, RelevanceReader, train
@@ -57,8 +57,9 @@ def defaults() -> dict[str, Any]:
     return {k: list(v) if isinstance(v, list) else v for k, v in DEFAULTS.items()}
 
 
-#: Files besides the corpus whose content shapes the fit: how the lexicon and rules read a text.
-LANGUAGE_FILES = ("bot/language/lexicon.yml", "bot/language/senses.yml", "bot/language/cues.yml")
+#: Files and folders besides the corpus whose content shapes the fit: how the lexicon and rules
+#: read a text (the language layer's code and data, the canonical vocabulary) and how a text is cut.
+READING_FILES = ("bot/language", "bot/domain/vocabulary.py", "bot/nlu/parse.py")
 #: How long the component waits for a child still fitting before it fits inline instead.
 WAIT_SECONDS = 300.0
 
@@ -100,11 +101,14 @@ class ReaderJob:
         return cls(tuple(str(f) for f in merged["corpus_files"]), tuple(sorted(settings.items())))
 
     def key(self) -> str:
-        """A digest of everything the fit reads: settings, corpus files and language files, byte for byte."""
+        """A digest of everything the fit reads: settings, corpus files, and the language layer's code
+        and data, byte for byte."""
         digest = hashlib.sha256(json.dumps([FEATURES_VERSION, self.files, self.settings]).encode())
-        for name in (*self.files, *LANGUAGE_FILES):
+        for name in self.files:
             path = _in_project(name)
             digest.update(path.read_bytes() if path.is_file() else b"\0missing")
+        for path in input_files(READING_FILES, PROJECT_ROOT):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
 
     def to_json(self) -> str:
@@ -177,7 +181,7 @@ def take(job: ReaderJob, wait: float = WAIT_SECONDS) -> Optional[RelevanceReader
             return None
         result = json.loads(child.out.read_text(encoding="utf-8"))
         if result.get("key") != job.key():  # the child's key is of the files as it read them
-            logger.info("corpus or language files changed during the training; fitting the relevance reader again")
+            logger.info("corpus or language layer changed during the training; fitting the relevance reader again")
             return None
         return RelevanceReader.from_json(result["reader"])
     finally:

@@ -499,6 +499,7 @@ def test_others_labels_and_sourcing_are_not_the_buyers():
     # ...and the same words where they are phone work
     ("Customers called the helpline about late deliveries all week.", "CALL_CENTER", ["voice"]),
     ("Last Monday I called Northwind and waited forty minutes on hold.", "CALL_CENTER", ["voice"]),
+    ("Customers called Acme Bank all week to complain about the new fees.", "CALL_CENTER", ["voice"]),
     ("Tenants call for help with repairs at any hour, so we need someone answering the phone overnight.",
      "CALL_CENTER", ["voice"]),
     ("The answering service will take calls for the city's parks department after hours.", "CALL_CENTER", ["voice"]),

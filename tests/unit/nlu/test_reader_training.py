@@ -107,7 +107,8 @@ def test_rasa_cache_key_follows_the_language_files(corpus: Path, tmp_path: Path,
 
     senses = tmp_path / "senses.yml"
     senses.write_text("checks: []\n", encoding="utf-8")
-    monkeypatch.setattr(reader_training, "LANGUAGE_FILES", (str(senses),))
+    monkeypatch.setattr(reader_training, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(reader_training, "READING_FILES", ("senses.yml",))
     config = {**DEFAULTS, "corpus_files": [str(corpus)]}
 
     def cache_key() -> str:
