@@ -4,7 +4,6 @@ why; with CI=true a missing service is a failure."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -532,8 +531,7 @@ def test_rate_limits_are_shared_by_replicas_through_redis(redis_url):
     keys = [k.decode() for k in client.keys("scopebot:ratelimit:conversation:*")]
     assert keys and not any(me in k for k in keys)  # hashed, not the conversation id
     # only this test's own keys: other tests' keys may expire between KEYS and TTL (TTL -2)
-    mine = ["scopebot:ratelimit:conversation:" + hashlib.sha256(c.encode()).hexdigest()[:32]
-            for c in (me, me + "-other")]
+    mine = [first.buckets["conversation"]._key(c) for c in (me, me + "-other")]
     assert set(mine) <= set(keys)
     assert all(0 < client.ttl(k) <= 120 for k in mine)  # 2 x the 60 s window, then gone
 
