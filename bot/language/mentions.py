@@ -22,6 +22,7 @@ from bot.domain.vocabulary import CANONICAL
 from bot.language.cues import load_cues
 from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon, normalise, singular
 from bot.language.senses import TokenIndex, read_sense
+from bot.language.work_phrases import find_work_phrases
 
 RESOLVER_NAME = "SignalResolver"
 LEXICON_EXTRACTORS = ("RegexEntityExtractor", MATCHER_NAME)
@@ -773,6 +774,7 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
     found = lex.find(text)
     found += [e for e in staffed_lines(text, tokens)
               if not any(f["entity"] == "channel" and f["start"] < e["end"] and e["start"] < f["end"] for f in found)]
+    found += find_work_phrases(text, tokens)  # "post the payments": the verb names the queue of work (3a.1)
     raw = _usable(list(entities) + found)
     lexical = [e for e in raw if e.get("extractor") in LEXICON_EXTRACTORS]
     learned = [e for e in raw if e.get("extractor") not in LEXICON_EXTRACTORS]
@@ -823,6 +825,8 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if ent.get("staffed_line"):
             value = "voice"  # "answer the member services line" (staffed_lines), not the LINE app
+        if ent.get("work_phrase"):
+            value = ent["value"]  # a verb and its object (work_phrases.yml), not a lexicon form
         if value is None:
             continue
         if kind == "channel" and value == "email" and is_personal_address(text, end):

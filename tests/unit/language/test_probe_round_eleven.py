@@ -82,9 +82,10 @@ from tests.unit.language.reading import record
     # clerical casework worked by suppliers is a back-office queue
     ("From July, outside suppliers will work through clerical cases and carry out part of the debt "
      "collection.", "BPO", []),
-    # "sending bills out faster" is not billing withdrawn; "phone is out" still is
+    # "sending bills out faster" is not billing withdrawn (the contractor's billing run, a
+    # back-office queue: work_phrases.yml, so BPO); "phone is out" still is
     ("The contractor must start sending bills out faster. Drivers wait on the phone for ages.",
-     "CALL_CENTER", ["voice"]),
+     "BPO", ["voice"]),
     ("Phone is out; we only want chat.", "CONTACT_CENTER", ["chat"]),
     # RFP wording: the work asked "for the Department" is still the work; a unit named right after
     # the process ("the claims office") is still a unit

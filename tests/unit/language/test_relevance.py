@@ -87,6 +87,17 @@ def test_a_back_office_process_is_scored_but_never_set_aside():
     assert in_scope(payroll) and labelled_mentions([Example(text, [payroll], {"processes": frozenset()})])[1] == [False]
 
 
+def test_chat_texting_messaging_and_video_are_scored_but_never_set_aside():
+    """Phone, e-mail and social media named in passing can be set aside; the four channels a
+    text names mostly because someone answers on them never are."""
+    text = f"The firm said in an email and on its phones, chat, SMS, WhatsApp and video, that sites close. {FILLER}"
+    named = [_mention(text, w, "channel", v) for w, v in (("email", "email"), ("phones", "voice"),
+             ("chat", "chat"), ("SMS", "sms"), ("WhatsApp", "messaging"), ("video", "video"))]
+    everything_context = RelevanceReader({}, bias=-5.0)
+    assert everything_context.set_aside(text, named) == [0, 1]
+    assert all(in_scope(m) for m in named)
+
+
 def test_stored_weights_score_the_same_and_another_version_is_refused():
     reader = train(_corpus())
     again = RelevanceReader.from_json(reader.to_json())
