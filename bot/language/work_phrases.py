@@ -15,7 +15,7 @@ Plain Python over the mention reader's tokens: one pass with a fixed look-ahead,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -23,14 +23,15 @@ import yaml
 
 from bot.domain.vocabulary import BACK_OFFICE_PROCESSES
 from bot.language.lexicon import MATCHER_NAME
+from bot.language.senses import CLAUSE_END
 
 WORK_PHRASES_PATH = Path(__file__).with_name("work_phrases.yml")
 #: Words that end the verb's phrase: past one of them the object belongs to another clause or
-#: another noun phrase ("the process for orders", "calls about payments and orders").
-PHRASE_BREAKS = frozenset({
+#: another noun phrase ("the process for orders", "calls about payments and orders"). The
+#: sense checks' clause ends, plus the punctuation and words that start another phrase.
+PHRASE_BREAKS = CLAUSE_END | frozenset({
     "and", "or", "for", "of", "to", "with", "by", "from", "about", "when", "where", "which", "that",
-    "who", "is", "are", "was", "were", ".", ",", ";", ":", "!", "?", "\n", "(", ")", "-", "\u2013",
-    "\u2014", "\u2022",
+    "who", "is", "are", "was", "were", ",", "(", ")", "-", "\u2013", "\u2014",
 })
 Token = tuple[str, int, int]
 
@@ -53,7 +54,9 @@ class WorkPhrases:
     gap: int
     phrases: tuple[WorkPhrase, ...]
 
+    @cached_property
     def by_verb(self) -> dict[str, list[WorkPhrase]]:
+        """The families each verb starts; built once per loaded data, not per message."""
         index: dict[str, list[WorkPhrase]] = {}
         for phrase in self.phrases:
             for verb in phrase.verbs:
@@ -111,7 +114,7 @@ def find_work_phrases(text: str, tokens: Sequence[Token],
     as a topic) where the lexicon found it too: the longer lexicon match wins.
     """
     data = phrases or load_work_phrases()
-    index = data.by_verb()
+    index = data.by_verb
     found: list[dict[str, Any]] = []
     for i, (word, start, _end) in enumerate(tokens):
         families = index.get(word)

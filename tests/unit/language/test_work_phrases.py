@@ -10,11 +10,10 @@ import time
 
 import pytest
 
-from bot.domain.assessment import assess
-from bot.domain.signals import Signals
 from bot.language.lexicon import load_lexicon
 from bot.language.mentions import _tokens, resolve
 from bot.language.work_phrases import find_work_phrases, load_work_phrases, parse_work_phrases
+from tests.unit.language.reading import record
 
 
 def processes(text: str) -> dict[str, str]:
@@ -23,8 +22,7 @@ def processes(text: str) -> dict[str, str]:
 
 
 def verdict(text: str) -> str:
-    mentions = resolve(text, [], load_lexicon())
-    return assess(Signals.from_entities([m.to_entity() for m in mentions])).recommendation
+    return record(text)["recommendation"]
 
 
 @pytest.mark.parametrize("text,process,words", [
