@@ -9,16 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.assessment import assess
-from bot.domain.signals import Signals
-from bot.language.lexicon import load_lexicon
-from bot.language.mentions import resolve
 from bot.language.senses import load_checks
-
-
-def record(text: str) -> dict:
-    mentions = resolve(text, [], load_lexicon())
-    return assess(Signals.from_entities([m.to_entity() for m in mentions])).to_record(text)
+from tests.unit.language.reading import record
 
 
 def reading(text: str) -> tuple[str, list[str]]:
