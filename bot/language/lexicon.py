@@ -49,6 +49,10 @@ SHORT_FORMS = frozenset({"qa"})
 #: finance"); in lower case they are ordinary words ("it") or too ambiguous.
 CAPITALS_ONLY = frozenset({"HR", "IT"})
 MATCHER_NAME = "LexiconMatcher"
+#: Marks a raw entity whose finder already decided its canonical value (a staffed phone line is
+#: voice, a verb and its object is its family's process): the resolver takes that value and skips
+#: the lexicon lookup, which knows the words of the span only as some other form or not at all.
+OWN_VALUE = "own_value"
 #: Below this length a typo-tolerant match is too likely to be a different word.
 _MIN_FUZZY_LEN = 5
 _FUZZY_CUTOFF = 0.84

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Optional
 from bot.domain.signals import PASSING_MIN_WORDS
 from bot.domain.vocabulary import CANONICAL
 from bot.language.cues import load_cues
-from bot.language.lexicon import MATCHER_NAME, Lexicon, load_lexicon, normalise, singular
+from bot.language.lexicon import MATCHER_NAME, OWN_VALUE, Lexicon, load_lexicon, normalise, singular
 from bot.language.senses import TokenIndex, read_sense
 from bot.language.work_phrases import find_work_phrases
 
@@ -695,7 +695,7 @@ def staffed_lines(text: str, tokens: Optional[list[tuple[str, int, int]]] = None
                     first = max(det + 1, i - 2)
                     found.append({"entity": "channel", "value": "voice", "start": toks[first][1], "end": end,
                                   "text": text[toks[first][1]:end], "extractor": MATCHER_NAME,
-                                  "staffed_line": True})
+                                  "staffed_line": True, OWN_VALUE: True})
                 break
             if not w[:1].isalnum():
                 break  # punctuation: the noun phrase ended
@@ -821,12 +821,11 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
         # Typo tolerance only for a single word that DIET alone tagged: a lexicon match is
         # exact by construction, and on real text a near miss is usually another word
         # ("internal" is not "internally", "insights" is not "nights").
-        fuzzy = ent.get("extractor") not in LEXICON_EXTRACTORS and len(span.split()) == 1
-        value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
-        if ent.get("staffed_line"):
-            value = "voice"  # "answer the member services line" (staffed_lines), not the LINE app
-        if ent.get("work_phrase"):
-            value = ent["value"]  # a verb and its object (work_phrases.yml), not a lexicon form
+        if ent.get(OWN_VALUE):
+            value = ent["value"]  # its finder decided: a staffed line, a verb and its object
+        else:
+            fuzzy = ent.get("extractor") not in LEXICON_EXTRACTORS and len(span.split()) == 1
+            value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
             continue
         if kind == "channel" and value == "email" and is_personal_address(text, end):

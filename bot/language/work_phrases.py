@@ -22,7 +22,7 @@ from typing import Any, Optional, Sequence
 import yaml
 
 from bot.domain.vocabulary import BACK_OFFICE_PROCESSES
-from bot.language.lexicon import MATCHER_NAME
+from bot.language.lexicon import MATCHER_NAME, OWN_VALUE
 from bot.language.senses import CLAUSE_END
 
 WORK_PHRASES_PATH = Path(__file__).with_name("work_phrases.yml")
@@ -122,14 +122,16 @@ def find_work_phrases(text: str, tokens: Sequence[Token],
             continue
         for j in range(i + 1, min(len(tokens), i + data.gap + 2)):
             obj = tokens[j][0]
-            if j == i + 1 and word.endswith("ed"):
-                continue  # "scanned documents", "posted payments": a participle describing the object
-            family = next((f for f in families if obj in f.objects), None)
+            # "scanned documents", "posted payments": a participle right before a noun describes
+            # it and never pairs with it; the phrase-break test below still applies to that word,
+            # so "processed and applications" stays two clauses
+            participle = j == i + 1 and word.endswith("ed")
+            family = None if participle else next((f for f in families if obj in f.objects), None)
             if family is not None:
                 end = tokens[j][2]
                 found.append({"entity": "process", "value": family.process, "start": start, "end": end,
                               "text": text[start:end], "extractor": MATCHER_NAME,
-                              "work_phrase": family.id})
+                              "work_phrase": family.id, OWN_VALUE: True})
                 break
             if obj in PHRASE_BREAKS or obj[:1].isdigit():
                 break  # another phrase starts, or a quantity the volume reader keeps

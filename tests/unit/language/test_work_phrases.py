@@ -52,6 +52,16 @@ def test_no_pair_across_another_phrase_or_beyond_the_gap(text: str, process: str
     assert process not in processes(text)
 
 
+@pytest.mark.parametrize("text", [
+    "Refunds are processed and applications go to the council",
+    "Invoices printed, bills mailed",
+])
+def test_a_participle_does_not_reach_past_a_phrase_break(text: str) -> None:
+    # the participle never pairs with the next word, and the words after it still end the phrase:
+    # "processed and applications" are two clauses, not one verb and its object
+    assert find_work_phrases(text, _tokens(text)) == []
+
+
 def test_the_pair_decides_like_any_back_office_process() -> None:
     # the topic alone is contact work; the queue of work handed over is BPO (spec 3a.1, rule 1)
     assert verdict("Our patients phone the billing office about their payments") == "CALL_CENTER"
