@@ -695,7 +695,7 @@ def staffed_lines(text: str, tokens: Optional[list[tuple[str, int, int]]] = None
                     first = max(det + 1, i - 2)
                     found.append({"entity": "channel", "value": "voice", "start": toks[first][1], "end": end,
                                   "text": text[toks[first][1]:end], "extractor": MATCHER_NAME,
-                                  "staffed_line": True, OWN_VALUE: True})
+                                  OWN_VALUE: True})
                 break
             if not w[:1].isalnum():
                 break  # punctuation: the noun phrase ended
@@ -816,14 +816,14 @@ def resolve(text: str, entities: Iterable[Mapping[str, Any]],
             described = f"{vol['amount']:g}"
             mentions.append(Mention("volume", described, start, end, span, None, sources, vol))
             continue
-        # The lexicon as it is now decides the value, not the synonyms a model was trained
-        # with: a form taken out of the lexicon ("reports" as analytics) stops firing at once.
-        # Typo tolerance only for a single word that DIET alone tagged: a lexicon match is
-        # exact by construction, and on real text a near miss is usually another word
-        # ("internal" is not "internally", "insights" is not "nights").
         if ent.get(OWN_VALUE):
             value = ent["value"]  # its finder decided: a staffed line, a verb and its object
         else:
+            # The lexicon as it is now decides the value, not the synonyms a model was
+            # trained with: a form taken out of the lexicon ("reports" as analytics) stops
+            # firing at once. Typo tolerance only for a single word that DIET alone tagged:
+            # a lexicon match is exact by construction, and on real text a near miss is
+            # usually another word ("internal" is not "internally", "insights" is not "nights").
             fuzzy = ent.get("extractor") not in LEXICON_EXTRACTORS and len(span.split()) == 1
             value = lex.canonical(kind, span, (lemmas or {}).get((start, end)), fuzzy=fuzzy)
         if value is None:
