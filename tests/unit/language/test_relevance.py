@@ -115,3 +115,24 @@ def test_stored_weights_score_the_same_and_another_version_is_refused():
 def test_training_needs_both_kinds_of_mention():
     with pytest.raises(ValueError, match="both"):
         train([_example(f"Agents answer email. {FILLER}", True)])
+
+
+def test_a_word_of_the_text_can_mean_context_for_one_signal_and_scope_for_another():
+    """The text's words are also read per signal, so one word need not weigh the same for every
+    mention: here market talk sets the phone aside and keeps the e-mail, a staff roster the
+    reverse, which words shared by all mentions cannot learn (the same sentence names both)."""
+    line = "Callers use the phone and the email desk every day."
+
+    def text_about(topic: str, n: int = 0) -> str:
+        return f"{line} The {topic} covers {n or 'many'} regions. {FILLER}"
+
+    def mentions(text: str) -> list[dict]:
+        return [_mention(text, "phone", "channel", "voice"), _mention(text, "email", "channel", "email")]
+
+    corpus = [Example(text_about(topic, n), mentions(text_about(topic, n)), {"channels": frozenset({kept})})
+              for n in range(2, 22) for topic, kept in (("market report", "email"), ("staff roster", "voice"))]
+    reader = train(corpus)
+    market, roster = text_about("market report"), text_about("staff roster")
+    assert "channel:voice|D=market" in features(TextView.of(market, mentions(market)), mentions(market)[0])
+    assert reader.set_aside(market, mentions(market)) == [0]
+    assert reader.set_aside(roster, mentions(roster)) == [1]
