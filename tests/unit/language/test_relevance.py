@@ -136,3 +136,20 @@ def test_a_word_of_the_text_can_mean_context_for_one_signal_and_scope_for_anothe
     assert "channel:voice|D=market" in features(TextView.of(market, mentions(market)), mentions(market)[0])
     assert reader.set_aside(market, mentions(market)) == [0]
     assert reader.set_aside(roster, mentions(roster)) == [1]
+
+
+def test_scoring_a_whole_text_at_once_gives_each_mention_its_own_probability():
+    """:meth:`RelevanceReader.scores` weighs the text's words once per text and once per signal;
+    every score must still be the one :func:`features` and :meth:`probability` give alone."""
+    reader = train(_corpus())
+    text = (f"A spokesperson said in an email that the site will close. Agents answer each customer email "
+            f"and phone call quickly. {FILLER}")
+    first, second = (text.index("email"), text.index("email", text.index("email") + 1))
+    ents = [{**_mention(text, "email", "channel", "email"), "start": first, "end": first + 5},
+            {**_mention(text, "email", "channel", "email"), "start": second, "end": second + 5},
+            _mention(text, "phone", "channel", "voice")]
+    view = TextView.of(text, ents)
+    alone = [reader.probability(features(view, e)) for e in ents]
+    assert reader.scores(view, ents) == pytest.approx(alone, abs=1e-9)
+    assert len(set(round(p, 6) for p in alone)) == 3  # the two e-mails differ: the comparison is not vacuous
+    assert reader.set_aside(text, ents) == [i for i, p in enumerate(alone) if p < reader.threshold]
