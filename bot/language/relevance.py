@@ -131,7 +131,9 @@ def document_features(view: TextView, kv: Optional[str] = None) -> dict[str, flo
     """The text's own words (``kv`` None), or the same words crossed with one signal ``kv``.
 
     Every mention of a text shares the first set, and every mention of one signal the second,
-    so :meth:`RelevanceReader.set_aside` scores each once per text instead of once per mention.
+    so :meth:`RelevanceReader.scores` weighs each once per text instead of once per mention: in
+    a long text they are most of every mention's features. Their keys (``D=``, ``kv|D=``) never
+    collide with :func:`mention_features`' keys, which is what lets the two parts be summed apart.
     The crossed set exists because "market" or "industry" in a text says more about a phone
     mention than about a payroll one (grouped CV over train + dev with the rules alone, no
     DIET: labels 0.737 -> 0.743, channel sets 0.784 -> 0.791; docs/error-analysis.md,
@@ -147,6 +149,7 @@ def features(view: TextView, entity: Mapping[str, Any]) -> dict[str, float]:
 
 
 def signal_of(entity: Mapping[str, Any]) -> str:
+    """The ``kind:value`` a mention is read as, the key its per-signal features are crossed with."""
     return f"{entity['entity']}:{entity['value']}"
 
 
@@ -176,7 +179,7 @@ class RelevanceReader:
         weighed once per text and once per signal rather than once per mention."""
         shared = self._weighted(document_features(view))
         per_signal: dict[str, float] = {}
-        out = []
+        out: list[float] = []
         for e in entities:
             kv = signal_of(e)
             if kv not in per_signal:
@@ -202,6 +205,8 @@ class RelevanceReader:
         view = TextView.of(text, entities)
         candidates = [(i, e, limit) for i, e in enumerate(entities)
                       if in_scope(e) and (limit := self.threshold_for(e)) is not None]
+        if not candidates:
+            return []
         scores = self.scores(view, [e for _, e, _ in candidates])
         return [i for (i, _, limit), score in zip(candidates, scores) if score < limit]
 
@@ -247,12 +252,12 @@ def train(examples: Sequence[Example], c: float = 1.0, threshold: float = 0.5,
     """Fit the reader on ``examples`` (L2-regularised logistic regression, ``c`` its inverse strength).
 
     Weights smaller than ``prune`` are left out of the stored reader: about a quarter of them
-    (on train + dev, 309,000 kept of 406,000; 11 MB of JSON instead of 15), mostly words seen
-    once or twice, and together they moved no verdict. Raised from 1e-4 to 0.01 with the same
-    labels in grouped CV over train + dev (the rules alone: 0.741 either way, channel sets
-    0.792 -> 0.793) and on the thirty-fourth batch (0.660 and 0.700 either way), the rule for
-    adopting it written before that batch was scored (docs/error-analysis.md, twenty-seventh
-    session).
+    (fitted on the 2,613 train + dev texts of the twenty-seventh session's start: 309,000 kept of
+    406,000, 11 MB of JSON instead of 15), mostly words seen once or twice. Raised from 1e-4 to
+    0.01 with no label moved in grouped CV over those texts (the rules alone: 0.741 either way;
+    channel sets 0.792 -> 0.793, three texts) nor on the thirty-fourth batch (0.660 and 0.700
+    either way), the rule for adopting it written before that batch was scored
+    (docs/error-analysis.md, twenty-seventh session).
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
