@@ -97,7 +97,7 @@ class TextView:
 
     @classmethod
     def of(cls, text: str, entities: Iterable[Mapping[str, Any]]) -> TextView:
-        counts = Counter(f"{e['entity']}:{e['value']}" for e in entities if "entity" in e and "value" in e)
+        counts = Counter(signal_of(e) for e in entities if "entity" in e and "value" in e)
         return cls(text, counts, frozenset(words(text)), len(text.split()))
 
 

@@ -12,6 +12,8 @@ of ``rasa train``; only the time differs:
 * DIET's batches flow through a tf.data pipeline without autotuning, whose thread could keep
   Keras ``fit`` waiting for half a minute after the last epoch
   (:mod:`bot.rasa_ext.training_batches`);
+* the domain and training data are read once, for the validation and the training both
+  (:mod:`bot.rasa_ext.shared_importer`);
 * the relevance reader is fitted in a child process from the start, on the core Rasa's
   one-component-at-a-time training leaves idle, and its component takes the result
   (:mod:`bot.nlu.reader_training`).
@@ -25,10 +27,10 @@ from typing import List
 
 def install_patches() -> List[str]:
     """Apply the training patches; the names of those in place (none on another Rasa release line)."""
-    from bot.rasa_ext import fingerprints, training_batches
+    from bot.rasa_ext import fingerprints, shared_importer, training_batches
 
     # each module's install(), as the server entry point (bot.runtime.rasa_server) calls its patches'
-    return [module.PATCH.name for module in (fingerprints, training_batches) if module.install()]
+    return [module.PATCH.name for module in (fingerprints, training_batches, shared_importer) if module.install()]
 
 
 def main() -> None:

@@ -110,16 +110,17 @@ def test_the_patch_is_undone_exactly():
     assert KerasSequenceAdapter.get_dataset is GeneratorDataAdapter.get_dataset
 
 
-def test_the_training_entry_point_installs_both_patches():
-    from bot.rasa_ext import fingerprints
+def test_the_training_entry_point_installs_its_patches():
+    from bot.rasa_ext import fingerprints, shared_importer
 
     try:
         names = rasa_cli.install_patches()
-        assert names == [fingerprints.PATCH.name, training_batches.PATCH.name]
-        assert training_batches.PATCH.installed and fingerprints.PATCH.installed
+        assert names == [fingerprints.PATCH.name, training_batches.PATCH.name, shared_importer.PATCH.name]
+        assert training_batches.PATCH.installed and fingerprints.PATCH.installed and shared_importer.PATCH.installed
     finally:
         training_batches.uninstall()
         fingerprints.uninstall()
+        shared_importer.uninstall()
 
 
 @pytest.mark.parametrize("version", ["3.7.0", "4.0.1"])
