@@ -108,5 +108,6 @@ def install() -> bool:
 
 
 def uninstall() -> None:
-    """Give ``TrainingDataImporter`` back its own ``load_from_config`` (the importers built are forgotten)."""
+    """Give ``TrainingDataImporter`` its own ``load_from_config`` and ``CombinedDataImporter`` its own
+    ``get_nlu_data`` back (the importer kept for training is forgotten)."""
     PATCH.uninstall()
