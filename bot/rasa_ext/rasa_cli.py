@@ -22,15 +22,27 @@ of ``rasa train``; only the time differs:
 from __future__ import annotations
 
 import sys
-from typing import List
+from types import ModuleType
+from typing import List, Tuple
+
+
+def _patch_modules() -> Tuple[ModuleType, ...]:
+    """The modules of the training patches, in the order they are applied: the one list of them."""
+    from bot.rasa_ext import fingerprints, shared_importer, training_batches
+
+    return fingerprints, training_batches, shared_importer
 
 
 def install_patches() -> List[str]:
     """Apply the training patches; the names of those in place (none on another Rasa release line)."""
-    from bot.rasa_ext import fingerprints, shared_importer, training_batches
-
     # each module's install(), as the server entry point (bot.runtime.rasa_server) calls its patches'
-    return [module.PATCH.name for module in (fingerprints, training_batches, shared_importer) if module.install()]
+    return [module.PATCH.name for module in _patch_modules() if module.install()]
+
+
+def uninstall_patches() -> None:
+    """Undo every training patch (a test that ran the entry point in its own process calls this)."""
+    for module in reversed(_patch_modules()):
+        module.uninstall()
 
 
 def main() -> None:

@@ -207,7 +207,7 @@ def test_the_training_entry_point_starts_the_fit_before_rasa_runs(
         tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import rasa.__main__
 
-    from bot.rasa_ext import fingerprints, rasa_cli, shared_importer, training_batches
+    from bot.rasa_ext import rasa_cli
 
     config = _config(tmp_path, f"pipeline:\n  - name: bot.nlu.mention_relevance.MentionRelevance\n"
                                f"    corpus_files: [{json.dumps(str(corpus))}]\n")
@@ -217,8 +217,6 @@ def test_the_training_entry_point_starts_the_fit_before_rasa_runs(
     try:
         rasa_cli.main()
     finally:
-        training_batches.uninstall()
-        fingerprints.uninstall()
-        shared_importer.uninstall()
+        rasa_cli.uninstall_patches()
     assert seen and seen[0] is not None and seen[0].job == _job(corpus)
     assert take(_job(corpus)).to_json() == fit(_job(corpus)).to_json()

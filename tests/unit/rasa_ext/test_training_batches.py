@@ -118,9 +118,8 @@ def test_the_training_entry_point_installs_its_patches():
         assert names == [fingerprints.PATCH.name, training_batches.PATCH.name, shared_importer.PATCH.name]
         assert training_batches.PATCH.installed and fingerprints.PATCH.installed and shared_importer.PATCH.installed
     finally:
-        training_batches.uninstall()
-        fingerprints.uninstall()
-        shared_importer.uninstall()
+        rasa_cli.uninstall_patches()
+    assert not (training_batches.PATCH.installed or fingerprints.PATCH.installed or shared_importer.PATCH.installed)
 
 
 @pytest.mark.parametrize("version", ["3.7.0", "4.0.1"])
