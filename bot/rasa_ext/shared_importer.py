@@ -71,11 +71,13 @@ def _building_once() -> Any:
         """``TrainingDataImporter.load_from_config``, handing the validation's importer to training."""
         build = PATCH.original(TrainingDataImporter, "load_from_config")
         args = {} if args is None else args
-        if config_path is None or _names_own_importers(config_path):
+        if config_path is None:
             return build(config_path, domain_path, training_data_paths, args)
         key = _key(config_path, domain_path, training_data_paths)
-        if key in built:
+        if key in built:  # only ever kept from a config without importers of its own: no need to read it again
             return built.pop(key)
+        if _names_own_importers(config_path):
+            return build(config_path, domain_path, training_data_paths, args)
         importer = build(config_path, domain_path, training_data_paths, args)
         if not args:  # the validation's call: keep it for the training's
             built[key] = importer

@@ -26,7 +26,9 @@ _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]?")  # linear: one pass, no nested quan
 _WORD = re.compile(r"[\w'&/+-]+")
 _SPACE_RUN = re.compile(r" ")
 #: List markers a sentence may start with ("- ", "• ", "3.1 ", "a) "): not part of the text.
-_BULLET = re.compile(r"^(?:[-*\u2022\u2013]+|\(?\w{1,3}[.)])\s+")
+#: A dash or star glued to the first word ("-timesheets for the team") is a marker too: left on,
+#: the tokenizer keeps it in the word's token and the word's annotation would miss its token.
+_BULLET = re.compile(r"^(?:[-*\u2022\u2013]+\s*|\(?\w{1,3}[.)]\s+)")
 MAX_ANNOTATION_WORDS = 4
 #: Gold kinds that become entity annotations, with the role they carry.
 ROLES = {"planned_channel": "planned", "excluded_channel": "excluded",
@@ -77,6 +79,23 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _inside_address(text: str, start: int, end: int) -> bool:
+    """True when ``start, end`` lies in an e-mail address or a web address ("support@fb.",
+    "www.callcentre.example"): the tokenizer keeps those whole, so an annotation of a word inside
+    one ends inside a token: Rasa warns and tags the whole token (the address) as the entity."""
+    left = max(text.rfind(c, 0, start) for c in " \n\t") + 1
+    right = min((at for at in (text.find(c, end) for c in " \n\t") if at >= 0), default=len(text))
+    word = text[left:right]
+    return "@" in word or "://" in word or word.lower().startswith("www.")
+
+
+#: Characters whose lowercase form is longer than one character. Rasa's spaCy step lowercases
+#: the text (``case_sensitive: false``), so after a capital dotted I ("İSTASYON") every token
+#: offset moves one place and the annotations after it miss their tokens. In DIET's examples it
+#: becomes a plain I, which keeps every offset and lowercases to one character.
+_LONGER_IN_LOWERCASE = str.maketrans({"\u0130": "I"})
+
+
 def _annotations(item: Item, lexicon: Lexicon) -> list[tuple[int, int, str, str, Optional[str]]]:
     """(start, end, entity, value, role) for every mention the gold counts, no overlaps.
 
@@ -99,6 +118,7 @@ def _annotations(item: Item, lexicon: Lexicon) -> list[tuple[int, int, str, str,
         if span:
             found.append((span[0], span[1], entity, value, ROLES.get(kind)))
     found.sort(key=lambda a: (a[0], -(a[1] - a[0])))
+    found = [a for a in found if not _inside_address(item.text, a[0], a[1])]
     kept: list[tuple[int, int, str, str, Optional[str]]] = []
     for ann in found:
         if not kept or ann[0] >= kept[-1][1]:
@@ -134,9 +154,10 @@ def examples(items: Iterable[Item], lexicon: Optional[Lexicon] = None,
     for item in items:
         mine: list[tuple[str, bool]] = []
         anns = _annotations(item, lex)
-        for m in _SENTENCE.finditer(item.text):
+        text = item.text.translate(_LONGER_IN_LOWERCASE)  # same length: the annotations' offsets hold
+        for m in _SENTENCE.finditer(text):
             s0, s1 = m.start(), m.end()
-            sentence = item.text[s0:s1]
+            sentence = text[s0:s1]
             stripped = sentence.lstrip()
             bullet = _BULLET.match(stripped)
             stripped = stripped[bullet.end():] if bullet else stripped

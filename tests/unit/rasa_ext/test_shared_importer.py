@@ -89,6 +89,18 @@ def test_the_validations_importer_goes_to_the_training_once(project, patched):
     assert _load(args={"augmentation_factor": 50}) is not validation  # a later call: a fresh one, as Rasa
 
 
+def test_the_handover_does_not_read_the_config_again(project, patched, monkeypatch):
+    """The kept importer came from a config without importers of its own: training's call takes it
+    without reading the config file a second time."""
+    validation = _load()
+    reads = []
+    monkeypatch.setattr(shared_importer, "_names_own_importers", lambda path: reads.append(path) or False)
+    assert _load(args={"augmentation_factor": 50}) is validation
+    assert reads == []
+    _load(args={"augmentation_factor": 50})  # nothing kept any more: the config is read as before
+    assert reads == ["config.yml"]
+
+
 def test_the_same_paths_however_spelled(project, patched):
     validation = _load()
     assert _load(config=str(project / "config.yml"), domain="./domain.yml", data=str(project / "data")) is validation

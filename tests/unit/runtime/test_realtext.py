@@ -146,6 +146,35 @@ def test_an_evidence_quote_ending_inside_a_word_is_annotated_on_whole_words():
     assert "](model)s" not in out[0]
 
 
+def _forum_item(text: str, evidence: list, **gold) -> object:
+    fields = {"channels": [], "processes": [], "goals": [], **gold}
+    return item_from_dict({"id": "x", "url": "https://example.org/a", "source_title": "t",
+                           "source_kind": "forum", "text": text, "label": "UNDETERMINED",
+                           "evidence": evidence, "borderline": False, "rationale": "r", **fields}, "train")
+
+
+def test_training_annotations_start_and_end_on_the_tokens_rasa_sees():
+    """Rasa warns about an annotation that does not match its tokens and tags every token it
+    touches (a neighbouring word, a whole address): no annotation may
+    sit inside an e-mail or web address, behind a glued list dash, or after a capital dotted I,
+    which Rasa's lowercasing turns into two characters."""
+    address = _forum_item("Afterwards one caller emailed support@fb.example about it.",
+                          [{"signal": "channel:voice", "text": "caller"},
+                           {"signal": "process:inbound_support", "text": "support"}],
+                          channels=["voice"], processes=["inbound_support"])
+    out = examples([address])
+    assert "[caller](channel)" in out[0] and "support@fb" in out[0] and "[support]" not in out[0], out
+    glued = _forum_item("Our bookkeeper does:\n-timesheets for the whole team",
+                        [{"signal": "process:payroll_hr", "text": "timesheets"}], processes=["payroll_hr"])
+    assert examples([glued])[-1] == "[timesheets](process) for the whole team"
+    dotted = _forum_item("(ESK\u0130\u015eEH\u0130R) The city answers its WhatsApp channel all day.",
+                         [{"signal": "channel:messaging", "text": "WhatsApp"}], channels=["messaging"])
+    [segment] = examples([dotted])
+    assert segment.startswith("(ESKI\u015eEHIR)") and "[WhatsApp](channel)" in segment
+    plain = segment.replace("[WhatsApp](channel)", "WhatsApp")
+    assert len(plain.lower()) == len(plain)  # Rasa's lowercased tokens keep the annotation's offsets
+
+
 def test_second_pass_labels_name_corpus_items_and_valid_models():
     """The blind second pass is a record of agreement: every row names a corpus item and a model."""
     import json
