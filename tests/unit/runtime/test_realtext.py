@@ -10,6 +10,7 @@ import pytest
 from bot.runtime.datasync import REALTEXT_PATH, realtext_yaml
 from bot.runtime.realtext import (
     MODELS,
+    Item,
     Scores,
     check_corpus,
     item_from_dict,
@@ -146,7 +147,7 @@ def test_an_evidence_quote_ending_inside_a_word_is_annotated_on_whole_words():
     assert "](model)s" not in out[0]
 
 
-def _forum_item(text: str, evidence: list, **gold) -> object:
+def _forum_item(text: str, evidence: list, **gold) -> Item:
     fields = {"channels": [], "processes": [], "goals": [], **gold}
     return item_from_dict({"id": "x", "url": "https://example.org/a", "source_title": "t",
                            "source_kind": "forum", "text": text, "label": "UNDETERMINED",
