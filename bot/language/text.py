@@ -21,13 +21,21 @@ from typing import Sequence
 from bot.config.settings import CHUNK_CHARS, MAX_CLASSIFY_CHARS
 
 MAX_CHARS = MAX_CLASSIFY_CHARS
-__all__ = ["CHUNK_CHARS", "MAX_CHARS", "OffsetMap", "chunk_offsets", "chunks", "clean", "clean_spans", "truncate"]
+__all__ = ["CHUNK_CHARS", "LONGER_IN_LOWERCASE", "MAX_CHARS", "OffsetMap", "chunk_offsets", "chunks", "clean",
+           "clean_spans", "truncate"]
 _SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+")
+
+#: Characters whose lowercase form is longer than one character (only the capital dotted I,
+#: "İ" -> "i̇"). Rasa's spaCy step lowercases the text before tokenising, so after an "İSTASYON"
+#: every token offset moved one place and DIET read its features off the wrong tokens. A plain
+#: I keeps the length, lowercases to one character and reads the same to every lexicon form;
+#: evidence still quotes the user's own "İ" through the offset map.
+LONGER_IN_LOWERCASE = str.maketrans({"\u0130": "I"})
 
 
 def clean(text: str) -> str:
     """Drop control characters (keeping newlines), normalise Unicode, trim."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(LONGER_IN_LOWERCASE)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -142,6 +150,7 @@ def clean_spans(text: str) -> tuple[str, OffsetMap]:
     if clean(text) == text:  # the usual case: nothing to map
         return text, OffsetMap.identity(len(text))
     normal, spans = _nfkc_spans(text)
+    normal = normal.translate(LONGER_IN_LOWERCASE)  # same length: the spans still line up
     kept = [(ch, sp) for ch, sp in zip(normal, spans) if ch in "\n\t" or unicodedata.category(ch)[0] != "C"]
     collapsed: list[tuple[str, tuple[int, int]]] = []
     for ch, sp in kept:

@@ -18,6 +18,7 @@ import re
 from typing import Any, Iterable, Optional
 
 from bot.language.lexicon import Lexicon, load_lexicon
+from bot.language.text import LONGER_IN_LOWERCASE
 from bot.runtime.realtext import EVIDENCE_KINDS, Item
 
 HEADER = ("# Generated from data/realtext/ (train and dev splits) by `scopebot sync-data`: "
@@ -89,13 +90,6 @@ def _inside_address(text: str, start: int, end: int) -> bool:
     return "@" in word or "://" in word or word.lower().startswith("www.")
 
 
-#: Characters whose lowercase form is longer than one character. Rasa's spaCy step lowercases
-#: the text (``case_sensitive: false``), so after a capital dotted I ("İSTASYON") every token
-#: offset moves one place and the annotations after it miss their tokens. In DIET's examples it
-#: becomes a plain I, which keeps every offset and lowercases to one character.
-_LONGER_IN_LOWERCASE = str.maketrans({"\u0130": "I"})
-
-
 def _annotations(item: Item, lexicon: Lexicon) -> list[tuple[int, int, str, str, Optional[str]]]:
     """(start, end, entity, value, role) for every mention the gold counts, no overlaps.
 
@@ -154,7 +148,7 @@ def examples(items: Iterable[Item], lexicon: Optional[Lexicon] = None,
     for item in items:
         mine: list[tuple[str, bool]] = []
         anns = _annotations(item, lex)
-        text = item.text.translate(_LONGER_IN_LOWERCASE)  # same length: the annotations' offsets hold
+        text = item.text.translate(LONGER_IN_LOWERCASE)  # as the parser's clean(): offsets hold
         for m in _SENTENCE.finditer(text):
             s0, s1 = m.start(), m.end()
             sentence = text[s0:s1]
