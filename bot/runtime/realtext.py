@@ -94,13 +94,23 @@ def _digest(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
+#: Sites whose split was fixed before their key was computed as it is now. Until the
+#: thirty-second session the key kept a port ("democracy.kent.gov.uk:9071"), so one council's
+#: pages landed in two splits; the frozen test item keeps its split, so the site is pinned
+#: there (its train item, the same procurement told again, was taken out of the corpus).
+PINNED_SPLITS = {"democracy.kent.gov.uk": "test"}
+
+
 def source_key(url: str) -> str:
-    """The source group a URL belongs to: its site (host without ``www.``).
+    """The source group a URL belongs to: its site (host name without ``www.``).
 
     Grouping by site rather than by page is the stricter choice: a vendor's ten case
     studies, or one deal written up on several pages of a site, never straddle splits.
+    The key is the host *name*: a port, user info or the root's trailing dot
+    ("issuu.com.") does not make another site.
     """
-    return urlsplit(url.strip()).netloc.lower().removeprefix("www.")
+    host = urlsplit(url.strip()).hostname or ""
+    return host.rstrip(".").removeprefix("www.")
 
 
 def split_of(source: str) -> str:
@@ -108,6 +118,8 @@ def split_of(source: str) -> str:
 
     Deterministic, so an item added later from an already-used source joins its siblings.
     """
+    if source in PINNED_SPLITS:
+        return PINNED_SPLITS[source]
     bucket = int(hashlib.sha256(source.encode("utf-8")).hexdigest(), 16) % 10
     return "test" if bucket < 3 else "dev" if bucket < 5 else "train"
 

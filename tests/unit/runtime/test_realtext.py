@@ -49,6 +49,14 @@ def test_source_groups_are_sites():
     assert split_of("example.org") == split_of("example.org")
 
 
+def test_a_port_or_the_roots_dot_is_the_same_site():
+    # A port in the key once put one council's two pages about one procurement in train and test.
+    assert source_key("https://democracy.kent.gov.uk:9071/mgIssue.aspx") == "democracy.kent.gov.uk"
+    assert source_key("https://user@www.lawinsider.com:443/x") == "lawinsider.com"
+    assert source_key("https://issuu.com./someone/docs/x") == "issuu.com"
+    assert split_of("democracy.kent.gov.uk") == "test"  # pinned where its frozen item is
+
+
 def test_generated_training_data_holds_no_test_sentence():
     train_text = REALTEXT_PATH.read_text(encoding="utf-8")
     assert train_text == realtext_yaml(), "run `scopebot sync-data`"

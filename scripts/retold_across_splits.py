@@ -1,0 +1,108 @@
+"""Audit: which texts of different splits (or a new batch and the corpus) may tell one story?
+
+Why it exists: splits are grouped by site, so a story told on two sites (a press release and a
+paper's write-up of it, a blog repost, a document mirrored on a PDF host, the same deal at a
+later stage) can sit in train and in the frozen test split at once, and the test figure then
+flatters the engine. The thirty-second session found eight such pairs this way. Two cheap
+screens list candidate pairs for a person to judge; neither is a verdict (two councils'
+different contracts can share a title):
+
+- the source titles share most of their words (Jaccard of title words >= 0.55);
+- the texts share word 4-grams (>= 0.12 of the shorter text's, ignoring very common ones).
+
+Usage::
+
+    .venv/bin/python scripts/retold_across_splits.py                    # test against train + dev
+    .venv/bin/python scripts/retold_across_splits.py --batch new.jsonl  # a batch against the corpus
+
+Prints pairs (ids, sites, titles), never a text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.runtime.realtext import Item, item_from_dict, load  # noqa: E402  (after the path is set)
+
+TITLE_CUT = 0.55
+SHINGLE_CUT = 0.12
+#: Title words that say what kind of page it is, not which story.
+STOP = set("the a an of and for to in on at by with from rfp page job post case study press news release".split())
+
+
+def title_words(title: str) -> set[str]:
+    """Words of a source title, without the bracketed site name the corpus adds."""
+    title = re.sub(r"\(.*?\)", " ", title.lower())
+    return {w for w in re.findall(r"[a-z0-9]+", title) if w not in STOP and len(w) > 2}
+
+
+def shingles(text: str, n: int = 4) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def candidate_pairs(probe: Sequence[Item], pool: Sequence[Item]) -> list[tuple[str, float, Item, Item]]:
+    """(screen, score, probe item, pool item) for every pair either screen flags."""
+    out: list[tuple[str, float, Item, Item]] = []
+    pool_titles = [(it, title_words(it.source_title)) for it in pool]
+    for a in probe:
+        ta = title_words(a.source_title)
+        if len(ta) < 4:
+            continue
+        for b, tb in pool_titles:
+            if len(tb) >= 4 and a.source != b.source:
+                j = len(ta & tb) / len(ta | tb)
+                if j >= TITLE_CUT:
+                    out.append(("title", j, a, b))
+    grams = {it.id: shingles(it.text) for it in [*probe, *pool]}
+    index: dict[str, set[str]] = defaultdict(set)
+    for b in pool:
+        for g in grams[b.id]:
+            index[g].add(b.id)
+    by_id = {b.id: b for b in pool}
+    for a in probe:
+        shared: dict[str, int] = defaultdict(int)
+        for g in grams[a.id]:
+            if len(index[g]) <= 30:  # a 4-gram in many texts is boilerplate, not a shared story
+                for b_id in index[g]:
+                    shared[b_id] += 1
+        for b_id, count in shared.items():
+            b = by_id[b_id]
+            share = count / max(1, min(len(grams[a.id]), len(grams[b_id])))
+            if share >= SHINGLE_CUT and a.source != b.source:
+                out.append(("text", share, a, b))
+    return sorted(out, key=lambda row: -row[1])
+
+
+def read_batch(paths: Iterable[str]) -> list[Item]:
+    return [item_from_dict(json.loads(line), "batch") for p in paths
+            for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", nargs="*", help="JSON Lines batch files to compare with the whole corpus")
+    args = parser.parse_args(argv)
+    if args.batch:
+        probe, pool = read_batch(args.batch), load()
+    else:
+        probe, pool = load(["test"]), load(["train", "dev"])
+    rows = candidate_pairs(probe, pool)
+    for screen, score, a, b in rows:
+        print(f"{screen:5s} {score:.2f}  {a.id} ({a.split}, {a.source}) | {b.id} ({b.split}, {b.source})"
+              f"  | {a.source_title[:60]} | {b.source_title[:60]}")
+    print(f"{len(rows)} candidate pairs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
