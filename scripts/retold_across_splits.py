@@ -21,17 +21,18 @@ Prints pairs (ids, sites, titles), never a text.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.runtime.realtext import Item, item_from_dict, load  # noqa: E402  (after the path is set)
+from bot.runtime.cli import _read_jsonl  # noqa: E402  (after the path is set)
+from bot.runtime.originality import words  # noqa: E402
+from bot.runtime.realtext import Item, item_from_dict, load  # noqa: E402
 
 TITLE_CUT = 0.55
 SHINGLE_CUT = 0.12
@@ -41,13 +42,12 @@ STOP = set("the a an of and for to in on at by with from rfp page job post case 
 
 def title_words(title: str) -> set[str]:
     """Words of a source title, without the bracketed site name the corpus adds."""
-    title = re.sub(r"\(.*?\)", " ", title.lower())
-    return {w for w in re.findall(r"[a-z0-9]+", title) if w not in STOP and len(w) > 2}
+    return {w for w in words(re.sub(r"\(.*?\)", " ", title)) if w not in STOP and len(w) > 2}
 
 
 def shingles(text: str, n: int = 4) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    ws = words(text)
+    return {" ".join(ws[i:i + n]) for i in range(len(ws) - n + 1)}
 
 
 def candidate_pairs(probe: Sequence[Item], pool: Sequence[Item]) -> list[tuple[str, float, Item, Item]]:
@@ -83,9 +83,8 @@ def candidate_pairs(probe: Sequence[Item], pool: Sequence[Item]) -> list[tuple[s
     return sorted(out, key=lambda row: -row[1])
 
 
-def read_batch(paths: Iterable[str]) -> list[Item]:
-    return [item_from_dict(json.loads(line), "batch") for p in paths
-            for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip()]
+def read_batch(paths: list[str]) -> list[Item]:
+    return [item_from_dict(record, "batch") for record in _read_jsonl(paths)]
 
 
 def main(argv: list[str] | None = None) -> int:
