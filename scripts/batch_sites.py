@@ -19,7 +19,8 @@ Usage::
 
     .venv/bin/python scripts/batch_sites.py BATCH.jsonl [OTHER_BATCH.jsonl ...]
 
-Exits 1 when a host is used or appears twice; sister and same-name findings only warn.
+Exits 1 when a host is used or appears twice (sister and same-name findings only warn), 2 when
+a file cannot be read.
 """
 
 from __future__ import annotations
@@ -106,10 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("batch", type=Path, help="the batch to check (JSON Lines of corpus items)")
     ap.add_argument("others", type=Path, nargs="*", help="other batches of the same session, not yet added")
     args = ap.parse_args(argv)
-    others = [pair for path in args.others
-              if path.resolve() != args.batch.resolve() and not path.name.endswith(".excerpts.jsonl")
-              for pair in _pairs(path)]
-    found = findings(_pairs(args.batch), {it.source for it in load()}, others)
+    try:
+        others = [pair for path in args.others
+                  if path.resolve() != args.batch.resolve() and not path.name.endswith(".excerpts.jsonl")
+                  for pair in _pairs(path)]
+        batch = _pairs(args.batch)
+    except (OSError, ValueError) as exc:  # a missing file, or bad JSON named by file and line
+        print(f"batch_sites: {exc}", file=sys.stderr)
+        return 2
+    found = findings(batch, {it.source for it in load()}, others)
     for item_id, kind, message in found:
         print(f"{item_id}: {kind}: {message}")
     print(f"{len(found)} findings")

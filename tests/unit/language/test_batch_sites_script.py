@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 
 from bot.config.paths import PROJECT_ROOT
 
@@ -44,3 +45,22 @@ def test_a_host_twice_in_the_batch_or_in_another_batch_is_flagged():
     batch = [("X-01", "https://example.org/a"), ("X-02", "https://www.example.org/b")]
     assert _kinds(batch) == [("X-02", "twice")]
     assert _kinds([("X-01", "https://example.org/a")], [("Y-07", "https://example.org/c")]) == [("X-01", "twice")]
+
+
+def test_a_file_that_is_not_json_lines_gets_a_clear_error(tmp_path, capsys):
+    bad = tmp_path / "batch.jsonl"
+    bad.write_text('{"id": "X-01", "url": "https://example.org/a"}\nnot json\n', encoding="utf-8")
+    assert batch_sites.main([str(bad)]) == 2
+    assert "batch.jsonl:2: invalid JSON" in capsys.readouterr().err
+    assert batch_sites.main([str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_a_clean_batch_exits_zero_and_a_used_host_exits_one(tmp_path, capsys):
+    new = tmp_path / "new.jsonl"
+    new.write_text('{"id": "X-01", "url": "https://a-site-no-corpus-uses.example/x"}\n', encoding="utf-8")
+    assert batch_sites.main([str(new)]) == 0
+    used_url = batch_sites.load()[0].url
+    used = tmp_path / "used.jsonl"
+    used.write_text(json.dumps({"id": "X-02", "url": used_url}) + "\n", encoding="utf-8")
+    assert batch_sites.main([str(used)]) == 1
+    assert "X-02: used:" in capsys.readouterr().out
