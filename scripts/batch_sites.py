@@ -5,7 +5,7 @@ from a host the corpus already uses, or from another domain of the same organisa
 one organisation's story in train and in the frozen test split at once. Every round since the
 eleventh has checked this by hand or with a throw-away script; the forty-seventh round's reviewer
 found a job board's second domain (``learn4good.academy`` beside ``learn4good.com``) that a
-domain-ending comparison had missed. Three findings, for a person to judge:
+domain-ending comparison had missed. The findings:
 
 - **used**: the host is already a corpus site (an error: choose another page);
 - **sister**: the host shares its registered domain with a corpus site (``finance.gov.mk`` beside
@@ -13,13 +13,14 @@ domain-ending comparison had missed. Three findings, for a person to judge:
   a hosting platform's subdomains are different sites);
 - **same name**: the registered domain's name, under another ending, is a corpus site's (a
   second domain of the same organisation, or two organisations of one name: judge);
-- **twice**: the host appears twice in the batch or in another batch file given.
+- **twice**: the host appears twice in the batch or in another batch file given;
+- **no host**: the url has no host name to group it by.
 
 Usage::
 
     .venv/bin/python scripts/batch_sites.py BATCH.jsonl [OTHER_BATCH.jsonl ...]
 
-Exits 1 when a host is used or appears twice (sister and same-name findings only warn), 2 when
+Exits 1 on an error finding (used, twice, no host; sister and same-name findings only warn), 2 when
 a file cannot be read.
 """
 
@@ -54,6 +55,9 @@ MULTI_LABEL_ENDINGS = frozenset("""
 #: Names too short or too generic to say two domains are one organisation.
 MIN_NAME = 5
 
+#: Findings that make the batch unusable as it is; the others are for a person to judge.
+ERRORS = frozenset({"used", "twice", "no host"})
+
 
 def registered_domain(host: str) -> str:
     """``a.b.council.gov.uk`` -> ``council.gov.uk``; ``news.utk.edu`` -> ``utk.edu``."""
@@ -82,15 +86,17 @@ def findings(batch: Sequence[tuple[str, str]], used: Iterable[str],
     for item_id, url in batch:
         host = source_key(url)
         if not host:
-            out.append((item_id, "used", f"no host in {url!r}"))
+            out.append((item_id, "no host", f"no host in {url!r}"))
             continue
+        domain = registered_domain(host)
+        name = domain.split(".")[0]
         if host in used:
             out.append((item_id, "used", f"{host} is already a corpus site"))
-        elif registered_domain(host) in domains:
-            out.append((item_id, "sister", f"{host} shares {registered_domain(host)} with a corpus site "
+        elif domain in domains:
+            out.append((item_id, "sister", f"{host} shares {domain} with a corpus site "
                                            "(another body, or a hosting platform's customer? judge)"))
-        elif len(name_of(host)) >= MIN_NAME and name_of(host) in names:
-            out.append((item_id, "same name", f"{host}: a corpus site has the name {name_of(host)!r} "
+        elif len(name) >= MIN_NAME and name in names:
+            out.append((item_id, "same name", f"{host}: a corpus site has the name {name!r} "
                                               "under another ending (second domain? judge)"))
         if where[host]:
             out.append((item_id, "twice", f"{host} also holds {', '.join(where[host])}"))
@@ -119,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for item_id, kind, message in found:
         print(f"{item_id}: {kind}: {message}")
     print(f"{len(found)} findings")
-    return 1 if any(kind in ("used", "twice") for _, kind, _ in found) else 0
+    return 1 if any(kind in ERRORS for _, kind, _ in found) else 0
 
 
 if __name__ == "__main__":

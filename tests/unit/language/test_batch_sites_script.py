@@ -64,3 +64,8 @@ def test_a_clean_batch_exits_zero_and_a_used_host_exits_one(tmp_path, capsys):
     used.write_text(json.dumps({"id": "X-02", "url": used_url}) + "\n", encoding="utf-8")
     assert batch_sites.main([str(used)]) == 1
     assert "X-02: used:" in capsys.readouterr().out
+
+
+def test_an_address_without_a_host_is_an_error_of_its_own():
+    assert _kinds([("X-01", "not a url")]) == [("X-01", "no host")]
+    assert "no host" in batch_sites.ERRORS
