@@ -35,8 +35,7 @@ from typing import Iterable, Sequence
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.runtime.cli import _read_jsonl  # noqa: E402  (after the path is set)
-from bot.runtime.realtext import load, source_key  # noqa: E402
+from bot.runtime.realtext import load, read_jsonl, source_key  # noqa: E402  (after the path is set)
 
 #: Second-level endings under which an organisation registers its name (``council.gov.uk``),
 #: so that the registered domain is three labels, not two. Not the whole public-suffix list
@@ -105,7 +104,7 @@ def findings(batch: Sequence[tuple[str, str]], used: Iterable[str],
 
 
 def _pairs(path: Path) -> list[tuple[str, str]]:
-    return [(str(r.get("id", "?")), str(r.get("url", ""))) for r in _read_jsonl([str(path)])]
+    return [(str(r.get("id", "?")), str(r.get("url", ""))) for r in read_jsonl([str(path)])]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

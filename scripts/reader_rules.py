@@ -94,7 +94,8 @@ def score_rules(rules: dict[str, Optional[dict[str, float]]], groups: list[tuple
 def main(argv: list[str] | None = None) -> int:
     from bot.config.paths import RESULTS_DIR
     from bot.runtime import realtext
-    from bot.runtime.cli import _read_jsonl, ensure_model
+    from bot.runtime.cli import ensure_model
+    from bot.runtime.realtext import read_jsonl
     from bot.runtime.realtext_eval import FOLDS
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{model} is missing: run `make eval` first")
             groups.append((model, [it for it in items if realtext.fold_of(it.source, FOLDS) == k]))
     elif args.eval.startswith("file:"):
-        records = _read_jsonl([args.eval[5:]])
+        records = read_jsonl([args.eval[5:]])
         bad = realtext.malformed(records)
         if bad:
             raise SystemExit("\n".join(bad))

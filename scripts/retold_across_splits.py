@@ -30,9 +30,8 @@ from typing import Sequence
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.runtime.cli import _read_jsonl  # noqa: E402  (after the path is set)
-from bot.runtime.originality import words  # noqa: E402
-from bot.runtime.realtext import Item, item_from_dict, load  # noqa: E402
+from bot.runtime.originality import words  # noqa: E402  (after the path is set)
+from bot.runtime.realtext import Item, item_from_dict, load, read_jsonl  # noqa: E402
 
 TITLE_CUT = 0.55
 SHINGLE_CUT = 0.12
@@ -84,7 +83,7 @@ def candidate_pairs(probe: Sequence[Item], pool: Sequence[Item]) -> list[tuple[s
 
 
 def read_batch(paths: list[str]) -> list[Item]:
-    return [item_from_dict(record, "batch") for record in _read_jsonl(paths)]
+    return [item_from_dict(record, "batch") for record in read_jsonl(paths)]
 
 
 def main(argv: list[str] | None = None) -> int:

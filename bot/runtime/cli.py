@@ -159,21 +159,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_eval(ensure_model(quiet=True), skip_nlu=args.skip_nlu, peer=_keyword_peer())
 
 
-def _read_jsonl(names: list[str]) -> list[dict]:
-    """Records from JSON Lines files; ValueError names the file and line of a bad one."""
-    import json
-
-    records = []
-    for name in names:
-        for n, line in enumerate(Path(name).read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{name}:{n}: invalid JSON ({exc.msg})") from None
-    return records
-
-
 def _score_batch(records: list[dict], model: Optional[str]) -> int:
     """Aggregate figures for a labelled batch that is not in the corpus yet, beside the keywords.
 
@@ -211,9 +196,9 @@ def _originality(args: argparse.Namespace) -> int:
     from bot.runtime import originality, realtext
 
     try:
-        refs = _read_jsonl(args.files)
+        refs = realtext.read_jsonl(args.files)
         if args.texts:  # a batch not yet in the corpus, checked against its excerpts before `corpus add`
-            texts = {str(r.get("id", "")): str(r.get("text", "")) for r in _read_jsonl([args.texts])}
+            texts = {str(r.get("id", "")): str(r.get("text", "")) for r in realtext.read_jsonl([args.texts])}
         else:
             texts = {it.id: it.text for it in realtext.load()}
         findings = originality.check_all(texts, refs, args.max_run, args.max_order)
@@ -248,7 +233,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         return 0
     if args.action in ("add", "score"):
         try:
-            records = _read_jsonl(args.files)
+            records = realtext.read_jsonl(args.files)
             if args.action == "score":
                 return _score_batch(records, args.model)
             counts = realtext.add_records(records)

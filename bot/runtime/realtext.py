@@ -24,7 +24,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
 from bot.config.paths import PROJECT_ROOT
@@ -127,6 +127,23 @@ def split_of(source: str) -> str:
 def fold_of(source: str, folds: int = 5) -> int:
     """Cross-validation fold of a source (grouped: a source's items share a fold)."""
     return int(hashlib.sha256(f"fold:{source}".encode()).hexdigest(), 16) % folds
+
+
+def read_jsonl(names: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Records from JSON Lines files (a batch, its excerpts); ValueError names the file and line of a bad one.
+
+    Public because the CLI and the round scripts (``scripts/batch_sites.py``,
+    ``scripts/retold_across_splits.py``) read batches the same way and report a bad line alike.
+    """
+    records = []
+    for name in names:
+        for n, line in enumerate(Path(name).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{name}:{n}: invalid JSON ({exc.msg})") from None
+    return records
 
 
 def item_from_dict(data: Mapping[str, Any], split: str) -> Item:
@@ -254,31 +271,74 @@ def check_corpus(directory: Path = CORPUS_DIR) -> list[str]:
 
 
 SECOND_PASS = CORPUS_DIR / "second_pass.jsonl"
+FIRST_ROUND_SAMPLE = "first-round"
+SECOND_PASS_SAMPLES = {
+    FIRST_ROUND_SAMPLE: "every item of the first round (413 items, one annotator per item, labelled in one session)",
+    "random-2026-12": "a random sample of 800 later items (640 test, 160 train + dev; seeds 20261207 and "
+                      "20261208), labelled 50 at a time by sixteen annotators given the spec, the annotation guide "
+                      "and the corpus notes",
+}
 
 
-def second_pass_agreement(path: Path = SECOND_PASS, directory: Path = CORPUS_DIR) -> dict[str, dict[str, Any]]:
-    """How often a blind second annotator's label matches the gold label, per split.
+def second_pass_rows(path: Path = SECOND_PASS) -> dict[str, dict[str, Any]]:
+    """The second reader's row per item id (empty when there is no second pass)."""
+    if not path.exists():
+        return {}
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {row["id"]: row for row in rows}
+
+
+def second_pass_breakdown(gold: Sequence[str], second: Sequence[str], clear: Sequence[bool],
+                          answers: Sequence[str]) -> dict[str, Any]:
+    """One system's label accuracy against each reader, where they agree, where they dispute, where neither doubts.
+
+    Why: the agreement figure says how far two readers of the spec agree, not whether a
+    system's misses are on disputed texts (gold noise no change should chase) or on texts
+    both readers label alike (the system's own misses). Counts, so a report can show both.
+    """
+    idx = range(len(gold))
+    agreed = [i for i in idx if gold[i] == second[i]]
+    disputed = [i for i in idx if gold[i] != second[i]]
+    plain = [i for i in idx if clear[i]]
+    return {
+        "n": len(gold),
+        "gold": sum(answers[i] == gold[i] for i in idx),
+        "second": sum(answers[i] == second[i] for i in idx),
+        "agreed_n": len(agreed), "agreed": sum(answers[i] == gold[i] for i in agreed),
+        "disputed_n": len(disputed), "disputed_gold": sum(answers[i] == gold[i] for i in disputed),
+        "disputed_second": sum(answers[i] == second[i] for i in disputed),
+        "clear_n": len(plain), "clear": sum(answers[i] == gold[i] for i in plain),
+    }
+
+
+def second_pass_agreement(path: Path = SECOND_PASS,
+                          directory: Path = CORPUS_DIR) -> dict[str, dict[str, dict[str, Any]]]:
+    """How often a blind second annotator's label and channels match the gold, per sample and split.
 
     The second pass (label, channels, borderline, reason per item, written from the spec
     and the text alone) is never used for scoring or tuning; it says how far two readers
-    of the spec agree, i.e. the ceiling to expect. ``clear`` counts the items neither
-    annotator marked borderline.
+    of the spec agree, i.e. the ceiling to expect. Rows carry the ``sample`` they were
+    drawn in (rows without one are the first round's): the first round's ceiling said
+    nothing about items collected later by other annotators, so each sample is reported
+    on its own. ``clear`` counts the items neither annotator marked borderline.
     """
-    if not path.exists():
-        return {}
-    second = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            second[row["id"]] = row
-    out: dict[str, dict[str, Any]] = {}
-    for split in SPLITS:
-        pairs = [(it, second[it.id]) for it in load([split], directory) if it.id in second]
-        clear = [(it, row) for it, row in pairs if not it.borderline and not row.get("borderline")]
-        out[split] = {
-            "n": len(pairs), "agree": sum(it.label == row["label"] for it, row in pairs),
-            "clear_n": len(clear), "clear_agree": sum(it.label == row["label"] for it, row in clear),
-        }
+    second = second_pass_rows(path)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    items = load(SPLITS, directory)
+    for sample in dict.fromkeys(row.get("sample", FIRST_ROUND_SAMPLE) for row in second.values()):
+        per_split: dict[str, dict[str, Any]] = {}
+        for split in SPLITS:
+            pairs = [(it, second[it.id]) for it in items
+                     if it.split == split and it.id in second
+                     and second[it.id].get("sample", FIRST_ROUND_SAMPLE) == sample]
+            clear = [(it, row) for it, row in pairs if not it.borderline and not row.get("borderline")]
+            per_split[split] = {
+                "n": len(pairs), "agree": sum(it.label == row["label"] for it, row in pairs),
+                "channels_agree": sum(it.gold_set("channels") == frozenset(row.get("channels") or ())
+                                      for it, row in pairs),
+                "clear_n": len(clear), "clear_agree": sum(it.label == row["label"] for it, row in clear),
+            }
+        out[sample] = per_split
     return out
 
 
@@ -361,6 +421,7 @@ class Scores:
     set_counts: dict[str, Counter] = field(default_factory=dict)  # field -> tp/fp/fn
     errors: list[dict[str, Any]] = field(default_factory=list)
     by_confidence: Counter = field(default_factory=Counter)  # (confidence, label right?) -> count
+    answers: dict[str, str] = field(default_factory=dict)  # item id -> predicted label
 
     @property
     def label_accuracy(self) -> float:
@@ -380,6 +441,7 @@ class Scores:
     def add(self, item: Item, predicted: Mapping[str, Any]) -> None:
         self.n += 1
         label = predicted.get("recommendation")
+        self.answers[item.id] = label
         self.confusion[(item.label, label)] += 1
         self.label_correct += int(label == item.label)
         if predicted.get("confidence"):
@@ -410,6 +472,7 @@ class Scores:
         for name, counts in other.set_counts.items():
             self.set_counts.setdefault(name, Counter()).update(counts)
         self.errors.extend(other.errors)
+        self.answers.update(other.answers)
 
     def accuracy_at(self, confidence: str) -> tuple[float, int]:
         """Label accuracy of the verdicts given at ``confidence``, and how many there were."""

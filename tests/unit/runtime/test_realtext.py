@@ -188,13 +188,15 @@ def test_second_pass_labels_name_corpus_items_and_valid_models():
     """The blind second pass is a record of agreement: every row names a corpus item and a model."""
     import json
 
-    from bot.runtime.realtext import MODELS, SECOND_PASS, load, second_pass_agreement
+    from bot.runtime.realtext import MODELS, SECOND_PASS, SECOND_PASS_SAMPLES, load, second_pass_agreement
 
     ids = {it.id for it in load()}
     rows = [json.loads(line) for line in SECOND_PASS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert rows and all(r["id"] in ids and r["label"] in MODELS for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)  # one second reading per item
     agreement = second_pass_agreement()
-    assert sum(a["n"] for a in agreement.values()) == len(rows)
+    assert set(agreement) <= set(SECOND_PASS_SAMPLES)  # every sample is described in the report
+    assert sum(a["n"] for splits in agreement.values() for a in splits.values()) == len(rows)
 
 
 def test_each_item_gives_diet_at_most_a_few_segments_annotated_ones_first():
@@ -229,3 +231,37 @@ def test_scores_say_how_often_each_confidence_was_right():
     pooled.absorb(scores)
     assert pooled.accuracy_at("high") == (0.5, 4)
     assert Scores().accuracy_at("high") == (0.0, 0)
+
+
+def test_second_pass_breakdown_counts_disputed_items_against_each_reader_and_agreed_ones_against_the_gold():
+    """Whether a system's misses are on texts the readers dispute or on texts they label alike."""
+    from bot.runtime.realtext import second_pass_breakdown
+
+    gold = ["BPO", "UNDETERMINED", "CALL_CENTER", "CONTACT_CENTER"]
+    second = ["BPO", "BPO", "CALL_CENTER", "CALL_CENTER"]
+    clear = [True, False, True, False]
+    answers = ["BPO", "BPO", "CONTACT_CENTER", "CONTACT_CENTER"]
+    assert second_pass_breakdown(gold, second, clear, answers) == {
+        "n": 4, "gold": 2, "second": 2,
+        "agreed_n": 2, "agreed": 1,  # items 0 and 2: right on the first only
+        "disputed_n": 2, "disputed_gold": 1, "disputed_second": 1,
+        "clear_n": 2, "clear": 1,
+    }
+
+
+def test_each_second_pass_sample_gets_a_line_on_its_test_items_for_every_scored_system():
+    """The eval report shows, per sample, where scopebot and the keywords miss: agreed or disputed texts."""
+    from bot.runtime.realtext import Scores, load, second_pass_rows
+    from bot.runtime.realtext_eval import _against_second_reader
+
+    rows = second_pass_rows()
+    test = [it for it in load(["test"]) if rows.get(it.id, {}).get("sample") == "random-2026-12"]
+    assert len(test) == 640
+    always_bpo, echo_gold = Scores(), Scores()
+    for it in test:
+        always_bpo.add(it, {"recommendation": "BPO", "channels": []})
+        echo_gold.add(it, {"recommendation": it.label, "channels": []})
+    [blank, line] = _against_second_reader("random-2026-12", {"scopebot": echo_gold, "keywords": always_bpo})
+    assert blank == "" and line.startswith("On this sample's 640 test items: scopebot 1.000 (640/640) against the gold")
+    assert "keywords 0." in line and "where the readers agree" in line
+    assert _against_second_reader("no-such-sample", {"scopebot": echo_gold}) == []
