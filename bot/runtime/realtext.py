@@ -315,8 +315,8 @@ def second_pass_agreement(path: Path = SECOND_PASS,
                           directory: Path = CORPUS_DIR) -> dict[str, dict[str, dict[str, Any]]]:
     """How often a blind second annotator's label and channels match the gold, per sample and split.
 
-    The second pass (label, channels, borderline, reason per item, written from the spec
-    and the text alone) is never used for scoring or tuning; it says how far two readers
+    The second pass (label, channels, borderline, reason per item, written blind from the
+    project's written rules and the text alone) is never used for scoring or tuning; it says how far two readers
     of the spec agree, i.e. the ceiling to expect. Rows carry the ``sample`` they were
     drawn in (rows without one are the first round's): the first round's ceiling said
     nothing about items collected later by other annotators, so each sample is reported

@@ -305,8 +305,8 @@ def _against_second_reader(sample: str, systems: Mapping[str, Scores]) -> list[s
     label alike (the system's own). Aggregates only: the test split's errors are never listed.
     """
     rows = second_pass_rows()
-    items = [it for it in load(["test"]) if rows.get(it.id, {}).get("sample", FIRST_ROUND_SAMPLE) == sample
-             and it.id in rows]
+    items = [it for it in load(["test"])
+             if it.id in rows and rows[it.id].get("sample", FIRST_ROUND_SAMPLE) == sample]
     if not items:
         return []
     gold, second = [it.label for it in items], [rows[it.id]["label"] for it in items]
