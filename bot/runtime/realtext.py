@@ -282,10 +282,7 @@ SECOND_PASS_SAMPLES = {
 
 def second_pass_rows(path: Path = SECOND_PASS) -> dict[str, dict[str, Any]]:
     """The second reader's row per item id (empty when there is no second pass)."""
-    if not path.exists():
-        return {}
-    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return {row["id"]: row for row in rows}
+    return {row["id"]: row for row in read_jsonl([path])} if path.exists() else {}
 
 
 def second_pass_breakdown(gold: Sequence[str], second: Sequence[str], clear: Sequence[bool],

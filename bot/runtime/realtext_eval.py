@@ -263,6 +263,8 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
         for f in cv["per_fold"]:
             lines.append(f"| {f['fold']} | {f['items']} | {f['sources']} | {f['label_accuracy']:.3f} | "
                          f"{f.get('keywords', {}).get('label_accuracy', 0):.3f} | {f['training_seconds'] or 'kept'} |")
+    rows = second_pass_rows()
+    test_items = load(["test"]) if rows else []
     for sample, agreement in second_pass_agreement().items():
         parts = [f"{split} {a['agree'] / a['n']:.3f} ({a['agree']}/{a['n']}; channel sets "
                  f"{a['channels_agree'] / a['n']:.3f}; items neither marked borderline "
@@ -273,7 +275,7 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
                   "never used for tuning; other "
                   "sessions of the same AI model, not independent humans) agrees with the gold label on "
                   f"{pooled['agree'] / pooled['n']:.3f} of {pooled['n']} items: " + "; ".join(parts) + "."]
-        lines += _against_second_reader(sample, splits["test"])
+        lines += _against_second_reader(sample, splits["test"], rows, test_items)
     lines += ["", "How far to trust the confidence: label accuracy of scopebot's verdicts at each "
               "confidence it gave (count in brackets). High means the deciding words were stated "
               "outright; a verdict resting on a word named only once in a long text is medium "
@@ -298,14 +300,16 @@ def _share(hits: int, n: int) -> str:
     return f"{hits / n:.3f} ({hits}/{n})" if n else "–"
 
 
-def _against_second_reader(sample: str, systems: Mapping[str, Scores]) -> list[str]:
+def _against_second_reader(sample: str, systems: Mapping[str, Scores], rows: Mapping[str, Mapping[str, Any]],
+                           test_items: list[Item]) -> list[str]:
     """The sample's test items: each system against the gold and the second reader, agreed and disputed apart.
 
     Says whether the misses are on texts the two readers dispute (gold noise) or on texts they
     label alike (the system's own). Aggregates only: the test split's errors are never listed.
+    ``rows`` (the second pass by item id) and ``test_items`` are read once by the caller for
+    every sample.
     """
-    rows = second_pass_rows()
-    items = [it for it in load(["test"])
+    items = [it for it in test_items
              if it.id in rows and rows[it.id].get("sample", FIRST_ROUND_SAMPLE) == sample]
     if not items:
         return []

@@ -255,13 +255,15 @@ def test_each_second_pass_sample_gets_a_line_on_its_test_items_for_every_scored_
     from bot.runtime.realtext_eval import _against_second_reader
 
     rows = second_pass_rows()
-    test = [it for it in load(["test"]) if rows.get(it.id, {}).get("sample") == "random-2026-12"]
+    every_test_item = load(["test"])
+    test = [it for it in every_test_item if rows.get(it.id, {}).get("sample") == "random-2026-12"]
     assert len(test) == 640
     always_bpo, echo_gold = Scores(), Scores()
     for it in test:
         always_bpo.add(it, {"recommendation": "BPO", "channels": []})
         echo_gold.add(it, {"recommendation": it.label, "channels": []})
-    [blank, line] = _against_second_reader("random-2026-12", {"scopebot": echo_gold, "keywords": always_bpo})
+    [blank, line] = _against_second_reader("random-2026-12", {"scopebot": echo_gold, "keywords": always_bpo},
+                                           rows, every_test_item)
     assert blank == "" and line.startswith("On this sample's 640 test items: scopebot 1.000 (640/640) against the gold")
     assert "keywords 0." in line and "where the readers agree" in line
-    assert _against_second_reader("no-such-sample", {"scopebot": echo_gold}) == []
+    assert _against_second_reader("no-such-sample", {"scopebot": echo_gold}, rows, every_test_item) == []
