@@ -570,3 +570,48 @@ def test_claim_and_procurement_checks_on_the_words_around():
     assert buying.drops(["public", "services", "and"], ["canada", "has", "had", "to"])
     assert not buying.drops(["accounts", "payable"], ["and", "payroll"])
     assert not buying.drops(["it", "hr", "and"], [])
+
+
+@pytest.mark.parametrize("text,model,channels", [
+    # 3a.5 a chat that is a conversation, not a staffed chat channel; and one that is
+    ("Some callers like to chat for a bit before they hang up, and our agents answer every call.",
+     "CALL_CENTER", ["voice"]),
+    ("Our agents chat with customers on the website and answer the phones.", "CONTACT_CENTER", ["chat", "voice"]),
+    # 3a.5 an intercom in a lift is a device; Intercom the product is a chat channel
+    ("Every lift has an emergency phone or intercom that our operators answer around the clock.",
+     "CALL_CENTER", ["voice"]),
+    ("We answer customer questions through Intercom and by email.", "CONTACT_CENTER", ["chat", "email"]),
+    # 3a.5 telegrams are wired messages; Telegram is an app
+    ("The workers were told that dismissal telegrams would arrive within hours.", "UNDETERMINED", []),
+    ("Customers write to us on WhatsApp and Telegram.", "CONTACT_CENTER", ["messaging"]),
+    # 3a.5 texts to translate are writing; customers' texts are SMS
+    ("We need someone to translate marketing texts and proofread our brochures.", "UNDETERMINED", []),
+    ("Agents answer customer texts and phone calls.", "CONTACT_CENTER", ["sms", "voice"]),
+    # 3a.5 an e-mail to the agent's own supervisor is internal
+    ("Agents take inbound calls; a leave request needs a week's notice by email to your supervisor.",
+     "CALL_CENTER", ["voice"]),
+    # 3a.5 "called" that judges or summons, against "called" that is phone contact
+    ("The mayor called the plan a waste of money, and the council voted it down.", "UNDETERMINED", []),
+    ("Customers called the helpline about late deliveries.", "CALL_CENTER", ["voice"]),
+    ("Members who have not used their membership are called at three and six months to ask why.",
+     "CALL_CENTER", ["voice"]),
+    # 3a.5 a phone number kept in a record, phones sold in a shop, tickets in a stadium queue
+    ("Each member record holds a name, address and phone number.", "UNDETERMINED", []),
+    ("Residents reach us by phone and email.", "CONTACT_CENTER", ["email", "voice"]),
+    ("The shop sells phones, computers and chargers online.", "UNDETERMINED", []),
+    ("Fans queued all morning for numbered tickets at the stadium.", "UNDETERMINED", []),
+    ("The museum tender covers ticketing, visitor assistance and the bookshop.", "UNDETERMINED", []),
+    # a short code is a number to dial or text, not a channel by itself
+    ("Residents call short code 100 to report power cuts.", "CALL_CENTER", ["voice"]),
+])
+def test_channel_words_in_another_sense(text, model, channels):
+    assert reading(text) == (model, channels)
+
+
+@pytest.mark.parametrize("text,process", [
+    ("We are outsourcing our pension administration to a specialist firm.", "payroll_hr"),
+    ("A medical transcription firm types up our doctors' dictation.", "document_processing"),
+])
+def test_back_office_work_named_by_its_trade(text, process):
+    got = record(text)
+    assert (got["recommendation"], process in got["processes"]) == ("BPO", True)
