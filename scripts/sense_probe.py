@@ -28,6 +28,7 @@ from typing import Any, Iterable, Mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # document_reading: the fold models' out-of-fold reading
 
 from bot.config.paths import RESULTS_DIR  # noqa: E402  (after the path is set)
 
@@ -74,7 +75,7 @@ def compare(gold: Mapping[str, Mapping[str, Any]], before: Mapping[str, Mapping[
 
 
 def _read(items: list[Any], folds: list[int]) -> list[dict[str, Any]]:
-    sys.path.insert(0, str(ROOT / "scripts"))
+    """Each item's answer from the `make eval` fold model that never saw its site."""
     from document_reading import out_of_fold_records
 
     return out_of_fold_records(items, folds)
@@ -85,7 +86,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] not in ("baseline", "compare") or (args[0] == "compare" and len(args) != 2):
         print(__doc__, file=sys.stderr)
         return 2
-    sys.path.insert(0, str(ROOT / "scripts"))
     from document_reading import train_dev_folds
 
     items, folds = train_dev_folds()
