@@ -285,6 +285,11 @@ def second_pass_rows(path: Path = SECOND_PASS) -> dict[str, dict[str, Any]]:
     return {row["id"]: row for row in read_jsonl([path])} if path.exists() else {}
 
 
+def second_pass_sample(row: Mapping[str, Any]) -> str:
+    """The sample a second-pass row was drawn in; the first round's rows carry none."""
+    return row.get("sample", FIRST_ROUND_SAMPLE)
+
+
 def second_pass_breakdown(gold: Sequence[str], second: Sequence[str], clear: Sequence[bool],
                           answers: Sequence[str]) -> dict[str, Any]:
     """One system's label accuracy against each reader, where they agree, where they dispute, where neither doubts.
@@ -308,8 +313,9 @@ def second_pass_breakdown(gold: Sequence[str], second: Sequence[str], clear: Seq
     }
 
 
-def second_pass_agreement(path: Path = SECOND_PASS,
-                          directory: Path = CORPUS_DIR) -> dict[str, dict[str, dict[str, Any]]]:
+def second_pass_agreement(path: Path = SECOND_PASS, directory: Path = CORPUS_DIR, *,
+                          rows: Optional[Mapping[str, Mapping[str, Any]]] = None,
+                          items: Optional[Sequence[Item]] = None) -> dict[str, dict[str, dict[str, Any]]]:
     """How often a blind second annotator's label and channels match the gold, per sample and split.
 
     The second pass (label, channels, borderline, reason per item, written blind from the
@@ -318,16 +324,20 @@ def second_pass_agreement(path: Path = SECOND_PASS,
     drawn in (rows without one are the first round's): the first round's ceiling said
     nothing about items collected later by other annotators, so each sample is reported
     on its own. ``clear`` counts the items neither annotator marked borderline.
+
+    A caller that already holds the second pass (``rows``) or the corpus (``items``) passes
+    them, so the report reads each once; otherwise they are read from ``path`` and ``directory``.
     """
-    second = second_pass_rows(path)
+    second = second_pass_rows(path) if rows is None else rows
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    items = load(SPLITS, directory)
-    for sample in dict.fromkeys(row.get("sample", FIRST_ROUND_SAMPLE) for row in second.values()):
+    if items is None:
+        items = load(SPLITS, directory) if second else []
+    for sample in dict.fromkeys(second_pass_sample(row) for row in second.values()):
         per_split: dict[str, dict[str, Any]] = {}
         for split in SPLITS:
             pairs = [(it, second[it.id]) for it in items
                      if it.split == split and it.id in second
-                     and second[it.id].get("sample", FIRST_ROUND_SAMPLE) == sample]
+                     and second_pass_sample(second[it.id]) == sample]
             clear = [(it, row) for it, row in pairs if not it.borderline and not row.get("borderline")]
             per_split[split] = {
                 "n": len(pairs), "agree": sum(it.label == row["label"] for it, row in pairs),

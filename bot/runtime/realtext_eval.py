@@ -26,8 +26,8 @@ from bot.config.paths import MODEL_CODE, PROJECT_ROOT, RESULTS_DIR, input_files
 from bot.domain.assessment import assess
 from bot.runtime.realtext import (
     CONFIDENCE_LEVELS,
-    FIRST_ROUND_SAMPLE,
     SECOND_PASS_SAMPLES,
+    SPLITS,
     Item,
     Scores,
     confusion_table,
@@ -39,6 +39,7 @@ from bot.runtime.realtext import (
     second_pass_agreement,
     second_pass_breakdown,
     second_pass_rows,
+    second_pass_sample,
 )
 
 Predictor = Callable[[list[str]], list[Mapping[str, Any]]]
@@ -264,8 +265,9 @@ def render_section(splits: dict[str, dict[str, Scores]], cv: Optional[Mapping[st
             lines.append(f"| {f['fold']} | {f['items']} | {f['sources']} | {f['label_accuracy']:.3f} | "
                          f"{f.get('keywords', {}).get('label_accuracy', 0):.3f} | {f['training_seconds'] or 'kept'} |")
     rows = second_pass_rows()
-    test_items = load(["test"]) if rows else []
-    for sample, agreement in second_pass_agreement().items():
+    items = load(SPLITS) if rows else []  # read once: the ceilings and the test-item comparisons share it
+    test_items = [it for it in items if it.split == "test"]
+    for sample, agreement in second_pass_agreement(rows=rows, items=items).items():
         parts = [f"{split} {a['agree'] / a['n']:.3f} ({a['agree']}/{a['n']}; channel sets "
                  f"{a['channels_agree'] / a['n']:.3f}; items neither marked borderline "
                  f"{a['clear_agree']}/{a['clear_n']})" for split, a in agreement.items() if a["n"]]
@@ -310,7 +312,7 @@ def _against_second_reader(sample: str, systems: Mapping[str, Scores], rows: Map
     every sample.
     """
     items = [it for it in test_items
-             if it.id in rows and rows[it.id].get("sample", FIRST_ROUND_SAMPLE) == sample]
+             if it.id in rows and second_pass_sample(rows[it.id]) == sample]
     if not items:
         return []
     gold, second = [it.label for it in items], [rows[it.id]["label"] for it in items]
