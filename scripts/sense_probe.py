@@ -86,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] not in ("baseline", "compare") or (args[0] == "compare" and len(args) != 2):
         print(__doc__, file=sys.stderr)
         return 2
+    try:  # checked before the corpus and the fold models are loaded, so a typo costs nothing
+        pattern = re.compile(args[1], re.IGNORECASE) if args[0] == "compare" else None
+    except re.error as exc:
+        print(f"sense_probe.py compare: not a regular expression: {args[1]!r} ({exc})", file=sys.stderr)
+        return 2
     from document_reading import train_dev_folds
 
     items, folds = train_dev_folds()
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     if not BASELINE.exists():
         raise SystemExit(f"{BASELINE} is missing: run `sense_probe.py baseline` before the edit")
     before = {row["id"]: row for row in map(json.loads, BASELINE.read_text(encoding="utf-8").splitlines())}
-    pattern = re.compile(args[1], re.IGNORECASE)
+    assert pattern is not None
     chosen = [(it, k) for it, k in zip(items, folds) if pattern.search(it.text)]
     records = _read([it for it, _ in chosen], [k for _, k in chosen])
     gold = {it.id: {"label": it.label, "channels": it.gold["channels"]} for it, _ in chosen}

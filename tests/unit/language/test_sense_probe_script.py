@@ -40,3 +40,9 @@ def test_channel_sets_compare_as_sets():
 def test_usage_without_a_command():
     assert sense_probe.main([]) == 2
     assert sense_probe.main(["compare"]) == 2
+
+
+def test_an_invalid_pattern_gets_one_line(capsys):
+    assert sense_probe.main(["compare", "call(ed"]) == 2
+    err = capsys.readouterr().err
+    assert "not a regular expression" in err and "call(ed" in err and "Traceback" not in err

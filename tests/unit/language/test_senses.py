@@ -611,6 +611,12 @@ def test_channel_words_in_another_sense(text, model, channels):
 @pytest.mark.parametrize("text,process", [
     ("We are outsourcing our pension administration to a specialist firm.", "payroll_hr"),
     ("A medical transcription firm types up our doctors' dictation.", "document_processing"),
+    # handing a bare back-office noun to someone is asking for the work (3a.1)
+    ("The firm has handed its payroll to an outside bureau.", "payroll_hr"),
+    ("Home-based typists type up the clinic's discharge summaries for us.", "document_processing"),
+    ("The club is handing membership administration to an outside firm.", "document_processing"),
+    ("The district signed a contract for fiscal management with a private firm.", "finance_accounting"),
+    ("Our outsourced bookkeeper handles paying vendors and reconciling bank accounts.", "finance_accounting"),
 ])
 def test_back_office_work_named_by_its_trade(text, process):
     got = record(text)
