@@ -45,9 +45,14 @@ SHINGLE_CUT = 0.12
 STOP = set("the a an of and for to in on at by with from rfp page job post case study press news release".split())
 
 
+def bare_title(title: str) -> str:
+    """A source title without the bracketed site name the corpus adds."""
+    return re.sub(r"\(.*?\)", " ", title)
+
+
 def title_words(title: str) -> set[str]:
-    """Words of a source title, without the bracketed site name the corpus adds."""
-    return {w for w in words(re.sub(r"\(.*?\)", " ", title)) if w not in STOP and len(w) > 2}
+    """Words of a source title, without the bracketed site name."""
+    return {w for w in words(bare_title(title)) if w not in STOP and len(w) > 2}
 
 
 def shingles(text: str, n: int = 4) -> set[str]:
@@ -70,7 +75,7 @@ def lower_case_words(items: Sequence[Item]) -> set[str]:
 
 def proper_names(item: Item, common: set[str]) -> set[str]:
     """Capitalised words of the text and title (3+ letters) that ``common`` never holds in lower case."""
-    found = tokens(item.text) + tokens(re.sub(r"\(.*?\)", " ", item.source_title))
+    found = tokens(item.text) + tokens(bare_title(item.source_title))
     return {t.lower() for t in found if len(t) >= 3 and t[:1].isupper() and t.lower() not in common}
 
 

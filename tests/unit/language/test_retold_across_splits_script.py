@@ -31,7 +31,8 @@ def _pairs(text: str, url: str = "https://new-site.example/x"):
 
 
 def test_a_rare_name_pairs_a_reworded_retelling_with_the_one_text_that_has_it():
-    # No four words in a row are shared, and the titles differ: only the name ties the two.
+    # No four words in a row are shared, and the titles are too short for the title screen:
+    # only the name ties the two.
     assert _pairs("The helpline run by UPDESCO opens for citizens' grievances next month.") == [
         ("N-1", "P-1", ["updesco"])]
 
